@@ -1,0 +1,1 @@
+"""Reading PDFs: the text layer, the document structure, the file's facts."""
