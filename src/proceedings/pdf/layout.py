@@ -26,6 +26,7 @@ import pypdfium2.raw as pdfium_c
 # A line-number ruler or a page number printed beside the text is separated from it by a
 # wide gap; a section number ("7 REFERENCES") by a narrow one.
 _MARGIN_GAP_PT = 18.0
+_MAX_LINE_HEIGHT_PT = 40.0
 _LEADING_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
 _TRAILING_NUMBER = re.compile(r"(?<=\S)\s+(\d{1,4})$")
 # Fonts without a ToUnicode map come out as control codes and symbols that prose rarely uses.
@@ -80,7 +81,7 @@ class Page:
     char_count: int
     object_count: int
     two_column: bool = False
-    odd_chars: int = 0  # control characters and stray symbols: the mark of text without a Unicode map
+    odd_chars: int = 0  # control codes and stray symbols: text without a Unicode map
 
     @property
     def has_text(self) -> bool:
@@ -138,7 +139,8 @@ def open_document(path: Path) -> Document:
             document.pages.append(_read_page(index + 1, page, textpage))
     except pdfium.PdfiumError as error:
         document.close()
-        raise PdfOpenError(f"PDFium could not read page {len(document.pages) + 1}: {error}") from None
+        page = len(document.pages) + 1
+        raise PdfOpenError(f"is damaged: page {page} cannot be read ({error})") from None
     return document
 
 
@@ -182,15 +184,26 @@ def _char_style(textpage: pdfium.PdfTextPage, index: int) -> CharStyle:
     weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
     buffer = ctypes.create_string_buffer(96)
     flags = ctypes.c_int()
-    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
+    length = pdfium_c.FPDFText_GetFontInfo(
+        textpage, index, buffer, len(buffer), ctypes.byref(flags)
+    )
     font = buffer.value.decode("latin-1", "replace") if length else ""
     return CharStyle(size=round(size, 2), weight=weight, font=font)
 
 
 def _char_box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
+    """The box of a character from its font's ascent and descent, so a line's letters agree.
+
+    Bitmap (Type 3) fonts can declare absurd ascents; their tight glyph box is used instead.
+    """
     rect = pdfium_c.FS_RECTF()
     if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
         return (0.0, 0.0, 0.0, 0.0)
+    if rect.top - rect.bottom > _MAX_LINE_HEIGHT_PT:
+        left, right = ctypes.c_double(), ctypes.c_double()
+        bottom, top = ctypes.c_double(), ctypes.c_double()
+        pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+        return (left.value, bottom.value, right.value, top.value)
     return (rect.left, rect.bottom, rect.right, rect.top)
 
 
@@ -308,12 +321,8 @@ def _order_columns(page: Page) -> None:
             column = 1
         else:
             column = None
-        if column is None:
-            # Full-width lines above the columns (title block) come first, others last.
-            group = 0 if line.top < column_top else 3
-        else:
-            group = 1 + column
+        # Full-width lines above the columns (title block) come first, others last.
+        group = (0 if line.top < column_top else 3) if column is None else 1 + column
         ordered.append(((group, line.top, line.x0), replace(line, column=column)))
     ordered.sort(key=lambda item: item[0])
     page.lines = [line for _, line in ordered]
-

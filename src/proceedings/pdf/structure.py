@@ -293,15 +293,21 @@ def _headings(
     names: HeadingNames,
 ) -> Iterable[Heading]:
     seen_section = False
+    # Bitmap fonts report meaningless sizes (0.24 pt); headings are then known by the space
+    # set around them instead.
+    degenerate_sizes = body_size < 3
+    pitch = _line_pitch(body_lines.values()) if degenerate_sizes else 0.0
     for page in document.pages:
         lines = body_lines[page.number]
         if not lines:
             continue
         columns = _column_geometry(page, lines)
-        for line in lines:
+        for index, line in enumerate(lines):
             if not _well_placed(line, columns):
                 continue
-            heading = _as_heading(document, page, line, body_size, names)
+            if degenerate_sizes and not _set_apart(lines, index, pitch):
+                continue
+            heading = _as_heading(document, page, line, body_size, names, degenerate_sizes)
             if heading is None:
                 continue
             if heading.lettered and not seen_section:
@@ -309,6 +315,23 @@ def _headings(
                 continue
             seen_section = seen_section or heading.kind is Kind.SECTION
             yield heading
+
+
+def _line_pitch(pages: Iterable[list[Line]]) -> float:
+    steps = [
+        later.top - earlier.top
+        for lines in pages
+        for earlier, later in zip(lines, lines[1:], strict=False)
+        if 0 < later.top - earlier.top < 30
+    ]
+    return statistics.median(steps) if steps else 12.0
+
+
+def _set_apart(lines: list[Line], index: int, pitch: float) -> bool:
+    line = lines[index]
+    above = line.top - lines[index - 1].bottom if index > 0 else pitch * 2
+    below = lines[index + 1].top - line.bottom if index + 1 < len(lines) else pitch
+    return above >= 1.5 * pitch and below >= 1.0 * pitch
 
 
 def _column_geometry(page: Page, lines: list[Line]) -> dict[int | None, tuple[float, float]]:
@@ -338,7 +361,9 @@ def _well_placed(line: Line, columns: dict[int | None, tuple[float, float]]) -> 
     return abs((line.x0 + line.x1) / 2 - centre) <= _CENTRE_TOLERANCE_PT
 
 
-def _heading_face(line: Line, body_size: float) -> bool:
+def _heading_face(line: Line, body_size: float, degenerate_sizes: bool) -> bool:
+    if degenerate_sizes:
+        return True  # already known to be set apart
     if line.style.size >= body_size + 0.8 or line.style.bold:
         return True
     letters = [char for char in line.text if char.isalpha()]
@@ -346,10 +371,15 @@ def _heading_face(line: Line, body_size: float) -> bool:
 
 
 def _as_heading(
-    document: Document, page: Page, line: Line, body_size: float, names: HeadingNames
+    document: Document,
+    page: Page,
+    line: Line,
+    body_size: float,
+    names: HeadingNames,
+    degenerate_sizes: bool,
 ) -> Heading | None:
     text = line.text.strip()
-    if len(text) <= _MAX_HEADING_CHARS and _heading_face(line, body_size):
+    if len(text) <= _MAX_HEADING_CHARS and _heading_face(line, body_size, degenerate_sizes):
         heading = _whole_line_heading(document, page, line, text, names)
         if heading is not None:
             return heading
@@ -399,9 +429,7 @@ def _looks_like_sentence(title: str) -> bool:
     return len(words) > 12 or title.rstrip().endswith((".", ",", ";"))
 
 
-def _split_number(
-    document: Document, page: Page, line: Line, text: str
-) -> tuple[str, str | None]:
+def _split_number(document: Document, page: Page, line: Line, text: str) -> tuple[str, str | None]:
     """(title, number) of a heading; number is None when the heading is unnumbered."""
     match = _DIGIT_NUMBER.match(text) or _ROMAN_NUMBER.match(text)
     if match:

@@ -1,0 +1,137 @@
+"""Rules about the file itself: can it be opened, and does it carry readable text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from proceedings.checks import Paper, Violation, rule
+from proceedings.report import Severity
+from proceedings.text_quality import page_ranges, pages_without_text, text_is_garbled
+
+
+@rule(
+    "PDF001",
+    "unreadable-pdf",
+    Severity.ERROR,
+    fix="Export the PDF again from the LaTeX sources (pdfLaTeX) and upload that file.",
+    needs_document=False,
+)
+def unreadable_pdf(paper: Paper) -> Iterator[Violation]:
+    """The file cannot be opened as a PDF.
+
+    ## What it catches
+    An empty file, a file that is not a PDF (an HTML error page or a Word document saved with a
+    `.pdf` name), a truncated or damaged PDF, a PDF protected by a password, a PDF without
+    pages, or a path that is a folder or cannot be read.
+
+    ## Why it matters
+    PMLR publishes the file as it is uploaded; a file that does not open is not published. No
+    other check can run on it.
+
+    ## How to fix
+    Compile the paper again and upload the new PDF. Remove any password: PMLR needs a file
+    anyone can open.
+    """
+    if paper.open_error is not None:
+        yield Violation(paper.open_error)
+
+
+@rule(
+    "PDF002",
+    "no-text-layer",
+    Severity.WARNING,
+    fix="Upload the PDF produced by LaTeX, not a scan or a printout saved as images.",
+)
+def no_text_layer(paper: Paper) -> Iterator[Violation]:
+    """Pages carry no text layer (scanned or rasterised), so they cannot be read.
+
+    ## What it catches
+    Pages that contain only images: a scanned paper, or a PDF "printed" to images.
+
+    ## Why it matters
+    The page limit is measured from the text: where a page has none, the end of the main text
+    cannot be found and the count cannot be trusted. Such PDFs are also not searchable or
+    accessible once published.
+
+    ## Known problems
+    An intentionally empty page (a blank page before an appendix) is not reported; a page that
+    holds only a figure is.
+
+    ## How to fix
+    Upload the PDF that pdfLaTeX wrote, not a scan or an image export.
+    """
+    document = paper.document
+    assert document is not None
+    missing = pages_without_text(document)
+    if not missing:
+        return
+    if len(missing) == len(document.pages):
+        yield Violation(
+            "no page has a text layer (a scan or an image-only PDF); "
+            "the main text cannot be measured, so no page-limit verdict is given",
+            page=missing[0],
+        )
+    else:
+        yield Violation(
+            f"{_pages(missing)} {'has' if len(missing) == 1 else 'have'} no text layer; "
+            "the page count may be off",
+            page=missing[0],
+        )
+
+
+@rule(
+    "PDF003",
+    "garbled-text",
+    Severity.WARNING,
+    fix="Use Type 1 or TrueType fonts (pdfLaTeX with T1 fonts, or `pdf.fonttype: 42` in "
+    "matplotlib) so the text can be extracted.",
+)
+def garbled_text(paper: Paper) -> Iterator[Violation]:
+    """The text layer is gibberish: fonts without a Unicode mapping.
+
+    ## What it catches
+    PDFs whose fonts (often bitmap Type 3 fonts from old dvips or Ghostscript runs) carry no
+    mapping from glyphs to characters, so extracted text is a stream of symbols.
+
+    ## Why it matters
+    The end of the main text cannot be found in unreadable text, so no page-limit verdict is
+    given; search engines and screen readers cannot read the paper either.
+
+    ## How to fix
+    Compile with pdfLaTeX and the standard Type 1 fonts; in figures, embed TrueType fonts.
+    """
+    document = paper.document
+    assert document is not None
+    if text_is_garbled(document):
+        yield Violation(
+            "the text layer cannot be read (fonts without a Unicode mapping); "
+            "the main text cannot be measured, so no page-limit verdict is given"
+        )
+
+
+def _pages(numbers: list[int]) -> str:
+    ranges = page_ranges(numbers)
+    return ("page " if ranges.isdigit() else "pages ") + ranges
+
+
+@rule(
+    "INT001",
+    "internal-error",
+    Severity.ERROR,
+    fix="Please report it with the PDF (or the message) so it can be fixed.",
+    needs_document=False,
+)
+def internal_error(paper: Paper) -> Iterator[Violation]:
+    """proceedings itself failed on this paper: a bug in proceedings, not in the paper.
+
+    ## What it catches
+    An unexpected error inside the checker while reading or checking one paper.
+
+    ## Why it matters
+    The paper could not be checked completely; the other papers of the run still are.
+
+    ## How to fix
+    Report it with the file that caused it. Meanwhile, check the paper by hand.
+    """
+    if paper.internal_error is not None:
+        yield Violation(f"internal error, a bug in proceedings: {paper.internal_error}")

@@ -1,0 +1,185 @@
+"""Findings and reports, and the renderers that turn a report into text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from proceedings import __version__
+
+REPORT_VERSION = 1
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"  # the file could not be read
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    page: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "page": self.page,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class BodyEndInfo:
+    page: int
+    fraction: float
+    heading: str
+
+
+@dataclass
+class PaperReport:
+    id: str
+    file: str
+    track: str
+    page_limit: float
+    pages_total: int | None = None
+    body_end: BodyEndInfo | None = None
+    body_pages: float | None = None
+    unreadable: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        if self.unreadable:
+            return Status.ERROR
+        if any(finding.severity is Severity.ERROR for finding in self.findings):
+            return Status.FAIL
+        return Status.PASS
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def to_json(self) -> dict[str, Any]:
+        body_end = None
+        if self.body_end is not None:
+            body_end = {
+                "page": self.body_end.page,
+                "fraction": round(self.body_end.fraction, 2),
+                "heading": self.body_end.heading,
+            }
+        return {
+            "id": self.id,
+            "file": self.file,
+            "track": self.track,
+            "page_limit": _number(self.page_limit),
+            "pages_total": self.pages_total,
+            "body_end": body_end,
+            "body_pages": None if self.body_pages is None else round(self.body_pages, 2),
+            "status": self.status.value,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    papers: list[PaperReport]
+
+    @property
+    def errors(self) -> int:
+        return sum(paper.count(Severity.ERROR) for paper in self.papers)
+
+    @property
+    def warnings(self) -> int:
+        return sum(paper.count(Severity.WARNING) for paper in self.papers)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "tool": f"proceedings {__version__}",
+            "papers": [paper.to_json() for paper in self.papers],
+            "summary": {
+                "papers": len(self.papers),
+                "errors": self.errors,
+                "warnings": self.warnings,
+            },
+        }
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_text(report: Report) -> str:
+    """One block per paper, then a summary line; the way a person reads a check."""
+    blocks = [_paper_block(paper) for paper in report.papers]
+    return "\n".join(blocks) + _summary_line(report.papers) + "\n"
+
+
+def _paper_block(paper: PaperReport) -> str:
+    head = f"{paper.file}  [{paper.status.value.upper()}]"
+    lines = [head]
+    if not paper.unreadable:
+        lines.append(f"  {_measure_line(paper)}")
+    for finding in paper.findings:
+        where = f"page {finding.page}" if finding.page is not None else ""
+        severity = finding.severity.value
+        lines.append(f"  {severity:<7} {finding.code:<7} {where:<8} {finding.message}")
+        if finding.hint:
+            lines.append(f"  {'':<7} {'':<7} {'':<8} hint: {finding.hint}")
+    return "\n".join(lines) + "\n"
+
+
+def _measure_line(paper: PaperReport) -> str:
+    limit = f"{paper.track} track, limit {_number(paper.page_limit)}"
+    total = f"{paper.pages_total} pages in all"
+    if paper.body_end is not None and paper.body_pages is not None:
+        where = describe_position(paper.body_end.page, paper.body_end.fraction)
+        return (
+            f"main text: {paper.body_pages:.2f} pages ({limit}); "
+            f"{paper.body_end.heading} starts {where}; {total}"
+        )
+    if paper.body_pages is not None:
+        return f"main text: whole PDF counted, no end found ({limit}); {total}"
+    return f"main text: not measured ({limit}); {total}"
+
+
+def describe_position(page: int, fraction: float) -> str:
+    """`on page 6, 62% down` as people say it, or `at the top of page 6`."""
+    if fraction <= 0.0:
+        return f"at the top of page {page}"
+    return f"on page {page}, {round(fraction * 100)}% down"
+
+
+def _summary_line(papers: Sequence[PaperReport]) -> str:
+    counts = {status: 0 for status in Status}
+    for paper in papers:
+        counts[paper.status] += 1
+    errors = sum(paper.count(Severity.ERROR) for paper in papers)
+    warnings = sum(paper.count(Severity.WARNING) for paper in papers)
+    parts = [f"{counts[Status.PASS]} passed", f"{counts[Status.FAIL]} failed"]
+    if counts[Status.ERROR]:
+        parts.append(f"{counts[Status.ERROR]} could not be read")
+    noun = "paper" if len(papers) == 1 else "papers"
+    return (
+        f"Checked {len(papers)} {noun}: {', '.join(parts)}; "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}."
+    )
