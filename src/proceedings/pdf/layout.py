@@ -30,11 +30,7 @@ _MAX_LINE_HEIGHT_PT = 40.0
 _LEADING_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
 _TRAILING_NUMBER = re.compile(r"(?<=\S)\s+(\d{1,4})$")
 # Fonts without a ToUnicode map come out as control codes and symbols that prose rarely uses.
-_ODD_CHARS = frozenset(
-    [chr(code) for code in range(0x20) if chr(code) not in "\t\n\r"]
-    + [chr(code) for code in range(0x7F, 0xA0)]
-    + list("[]~^`|\\{}<>@#*\ufffd")
-)
+_ODD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\[\]~^`|\\{}<>@#*\ufffd]")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|medi(?!um)|-bd|\.b$", re.IGNORECASE)
 
 
@@ -62,7 +58,7 @@ class Line:
     top: float
     x1: float
     bottom: float
-    style: CharStyle
+    size: float  # font size of the first character; its weight and face via Document
     first_char: int  # index in the page's character list, for `Document.char_style`
     column: int | None = None  # 0 or 1 on two-column pages, None when the line spans both
 
@@ -96,10 +92,18 @@ class Document:
     pages: list[Page]
     _pdf: pdfium.PdfDocument | None = field(default=None, repr=False)
     _textpages: dict[int, pdfium.PdfTextPage] = field(default_factory=dict, repr=False)
+    _styles: dict[tuple[int, int], CharStyle] = field(default_factory=dict, repr=False)
 
     def char_style(self, page_number: int, char_index: int) -> CharStyle:
-        textpage = self._textpages[page_number]
-        return _char_style(textpage, char_index)
+        key = (page_number, char_index)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = _char_style(self._textpages[page_number], char_index)
+        return style
+
+    def line_style(self, page_number: int, line: Line) -> CharStyle:
+        """The style of the first character of `line`."""
+        return self.char_style(page_number, line.first_char)
 
     def char_text_after(self, page_number: int, line: Line, offset: int) -> int:
         """The character index `offset` text positions after the start of `line`."""
@@ -221,8 +225,9 @@ def _read_page(number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) 
     width, height = page.get_size()
     count = textpage.count_chars()
     text = _page_text(textpage, count)
-    lines = list(_lines(textpage, text, height))
-    odd = sum(1 for char in text if char in _ODD_CHARS)
+    # Most pages map text positions one to one onto characters; others need PDFium's mapping.
+    lines = list(_lines(textpage, text, height, identity=len(text) == count))
+    odd = len(_ODD_CHARS.findall(text))
     result = Page(
         number=number,
         width=float(width),
@@ -237,7 +242,14 @@ def _read_page(number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) 
     return result
 
 
-def _lines(textpage: pdfium.PdfTextPage, text: str, page_height: float) -> Iterator[Line]:
+def _lines(
+    textpage: pdfium.PdfTextPage, text: str, page_height: float, identity: bool
+) -> Iterator[Line]:
+    def char_index(text_index: int) -> int:
+        if identity:
+            return text_index
+        return int(pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, text_index))
+
     position = 0
     for raw_line in text.split("\r\n"):
         start = position
@@ -250,16 +262,16 @@ def _lines(textpage: pdfium.PdfTextPage, text: str, page_height: float) -> Itera
         begin = start + lead
         end = begin + len(line_text) - 1
 
-        first = _char_index(textpage, begin)
-        last = _char_index(textpage, end)
+        first = char_index(begin)
+        last = char_index(end)
         if first < 0 or last < 0:
             continue
 
         # A line number or page number beside the text: drop it when a wide gap separates it.
         match = _LEADING_NUMBER.match(line_text)
         if match:
-            after = _char_index(textpage, begin + match.end())
-            number_end = _char_index(textpage, begin + len(match.group(1)) - 1)
+            after = char_index(begin + match.end())
+            number_end = char_index(begin + len(match.group(1)) - 1)
             if after >= 0 and number_end >= 0:
                 gap = _char_box(textpage, after)[0] - _char_box(textpage, number_end)[2]
                 if gap > _MARGIN_GAP_PT:
@@ -268,8 +280,8 @@ def _lines(textpage: pdfium.PdfTextPage, text: str, page_height: float) -> Itera
                     first = after
         match = _TRAILING_NUMBER.search(line_text)
         if match:
-            number_start = _char_index(textpage, begin + match.start(1))
-            before = _char_index(textpage, begin + match.start() - 1)
+            number_start = char_index(begin + match.start(1))
+            before = char_index(begin + match.start() - 1)
             if number_start >= 0 and before >= 0:
                 gap = _char_box(textpage, number_start)[0] - _char_box(textpage, before)[2]
                 if gap > _MARGIN_GAP_PT:
@@ -284,13 +296,9 @@ def _lines(textpage: pdfium.PdfTextPage, text: str, page_height: float) -> Itera
             top=page_height - max(top_a, top_b),
             x1=max(right, left),
             bottom=page_height - min(bottom_a, bottom_b),
-            style=_char_style(textpage, first),
+            size=round(float(pdfium_c.FPDFText_GetFontSize(textpage, first)), 2),
             first_char=first,
         )
-
-
-def _char_index(textpage: pdfium.PdfTextPage, text_index: int) -> int:
-    return int(pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, text_index))
 
 
 def _order_columns(page: Page) -> None:

@@ -79,9 +79,12 @@ _LLM_DISCLOSURE = re.compile(
     r"(?:use|usage)?(?:of)?llm(?:use|usage)?(?:statement|disclosure|declaration)?$"
 )
 
+_LLM_OPENERS = ("llm", "use", "usage", "statement", "disclosure", "declaration", "theuse")
+
 _DIGIT_NUMBER = re.compile(r"^(\d{1,2})((?:\.\d{1,2})*)\.?\s*(?=\D)")
 _ROMAN_NUMBER = re.compile(r"^([IVX]{1,5})\.\s+")
 _LETTER_NUMBER = re.compile(r"^(?:(?i:appendix)\s+)?([A-Z])((?:\.\d{1,2})*)[.:]?\s+(?=[A-Z])")
+_WORD = re.compile(r"\S+")
 _PAGE_FURNITURE = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6}|page \d+(?: of \d+)?)$", re.I)
 
 _MAX_HEADING_CHARS = 90
@@ -107,6 +110,7 @@ class HeadingNames:
     _prefixes: tuple[str, ...] = field(init=False, repr=False)
     _unnumbered: frozenset[str] = field(init=False, repr=False)
     _references: frozenset[str] = field(init=False, repr=False)
+    _openers: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         exact = {_canonical(name) for name in self.not_counted if not name.endswith("*")}
@@ -119,6 +123,12 @@ class HeadingNames:
         object.__setattr__(
             self, "_references", frozenset(_canonical(name) for name in self.references)
         )
+        openers = exact | set(prefixes) | self._unnumbered | self._references
+        object.__setattr__(self, "_openers", tuple(sorted(openers | set(_LLM_OPENERS))))
+
+    def could_open(self, text: str) -> bool:
+        """True when `text` starts with letters that begin some name: a cheap first test."""
+        return _canonical(text[:60]).startswith(self._openers)
 
     def with_extra(self, names: Iterable[str]) -> HeadingNames:
         return HeadingNames(
@@ -247,7 +257,7 @@ def _isolated_edges(page: Page, by_top: list[Line], result: set[int]) -> None:
 def _body_size(lines: Iterable[Line]) -> float:
     weights: Counter[float] = Counter()
     for line in lines:
-        weights[round(line.style.size * 2) / 2] += len(line.text)
+        weights[round(line.size * 2) / 2] += len(line.text)
     if not weights:
         return 10.0
     return weights.most_common(1)[0][0]
@@ -361,10 +371,12 @@ def _well_placed(line: Line, columns: dict[int | None, tuple[float, float]]) -> 
     return abs((line.x0 + line.x1) / 2 - centre) <= _CENTRE_TOLERANCE_PT
 
 
-def _heading_face(line: Line, body_size: float, degenerate_sizes: bool) -> bool:
+def _heading_face(
+    document: Document, page: Page, line: Line, body_size: float, degenerate_sizes: bool
+) -> bool:
     if degenerate_sizes:
         return True  # already known to be set apart
-    if line.style.size >= body_size + 0.8 or line.style.bold:
+    if line.size >= body_size + 0.8 or document.line_style(page.number, line).bold:
         return True
     letters = [char for char in line.text if char.isalpha()]
     return len(letters) >= 4 and all(char.isupper() for char in letters)
@@ -379,13 +391,22 @@ def _as_heading(
     degenerate_sizes: bool,
 ) -> Heading | None:
     text = line.text.strip()
-    if len(text) <= _MAX_HEADING_CHARS and _heading_face(line, body_size, degenerate_sizes):
+    if (
+        len(text) <= _MAX_HEADING_CHARS
+        and _may_be_heading(text, names)
+        and _heading_face(document, page, line, body_size, degenerate_sizes)
+    ):
         heading = _whole_line_heading(document, page, line, text, names)
         if heading is not None:
             return heading
-    if line.style.bold:
-        return _run_in_heading(document, page, line, text, names)
-    return None
+    return _run_in_heading(document, page, line, text, names)
+
+
+def _may_be_heading(text: str, names: HeadingNames) -> bool:
+    """A cheap test on the text alone, before any question about style is asked."""
+    if _DIGIT_NUMBER.match(text) or _ROMAN_NUMBER.match(text) or _LETTER_NUMBER.match(text):
+        return True
+    return names.classify(text, numbered=False) is not None
 
 
 def _whole_line_heading(
@@ -418,7 +439,8 @@ def _face_to_the_end(document: Document, page: Page, line: Line, text: str) -> b
     if last < 0:
         return True
     style = document.char_style(page.number, last)
-    if style.bold == line.style.bold and abs(style.size - line.style.size) < 0.3:
+    first = document.line_style(page.number, line)
+    if style.bold == first.bold and abs(style.size - first.size) < 0.3:
         return True
     letters = [char for char in text if char.isalpha()]
     return bool(letters) and all(char.isupper() for char in letters)
@@ -456,19 +478,23 @@ def _same_size(document: Document, page: Page, line: Line, offset: int) -> bool:
     following = document.char_text_after(page.number, line, offset)
     if following < 0:
         return False
-    return abs(document.char_style(page.number, following).size - line.style.size) < 0.3
+    return abs(document.char_style(page.number, following).size - line.size) < 0.3
 
 
 def _run_in_heading(
     document: Document, page: Page, line: Line, text: str, names: HeadingNames
 ) -> Heading | None:
     """A bold name opening a paragraph: `Broader impacts. Our work ...`."""
-    words = list(re.finditer(r"\S+", text))
+    if not names.could_open(text):
+        return None
+    words = list(_WORD.finditer(text, 0, 120))
     for count in range(min(7, len(words) - 1), 0, -1):
         name = text[: words[count - 1].end()].rstrip(".:")
         kind = names.classify(name, numbered=True)  # a run-in Limitations paragraph is body
         if kind is None:
             continue
+        if not document.line_style(page.number, line).bold:
+            return None
         following = document.char_text_after(page.number, line, words[count].start())
         if following >= 0 and document.char_style(page.number, following).bold:
             return None  # the whole line is bold: a heading we did not recognise, or emphasis
