@@ -47,6 +47,7 @@ def check_pdf(path: Path, options: CheckOptions, paper_id: str | None = None) ->
         _inspect(paper, options)
     except PdfOpenError as error:
         paper.open_error = f"{path.name} {error}"
+        paper.open_hint = error.hint
         report.unreadable = True
     except Exception as error:  # noqa: BLE001 - one paper's failure must not end the run
         paper.internal_error = _describe_bug(error)

@@ -149,7 +149,7 @@ def _paper_block(paper: PaperReport) -> str:
 
 def _measure_line(paper: PaperReport) -> str:
     limit = f"{paper.track} track, limit {_number(paper.page_limit)}"
-    total = f"{paper.pages_total} pages in all"
+    total = f"{paper.pages_total} page{'s' if paper.pages_total != 1 else ''} in all"
     if paper.body_end is not None and paper.body_pages is not None:
         where = describe_position(paper.body_end.page, paper.body_end.fraction)
         return (

@@ -41,6 +41,7 @@ class Paper:
     document: Document | None = None
     structure: Structure | None = None
     open_error: str | None = None
+    open_hint: str | None = None
     internal_error: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
 

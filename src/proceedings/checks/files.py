@@ -33,7 +33,7 @@ def unreadable_pdf(paper: Paper) -> Iterator[Violation]:
     anyone can open.
     """
     if paper.open_error is not None:
-        yield Violation(paper.open_error)
+        yield Violation(paper.open_error, hint=paper.open_hint)
 
 
 @rule(

@@ -37,6 +37,14 @@ _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|medi(?!um)|-bd|\.b$", r
 class PdfOpenError(Exception):
     """The file could not be opened as a PDF; the message says why, for a person."""
 
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+_PASSWORD_HINT = "Save a copy without a password (e.g. `qpdf --decrypt in.pdf out.pdf`)."
+_NO_PAGES_HINT = "Compile the paper again; the file holds no page."
+
 
 @dataclass(frozen=True, slots=True)
 class CharStyle:
@@ -164,23 +172,32 @@ def _open_pdf(path: Path) -> pdfium.PdfDocument:
         raise PdfOpenError("is not a PDF (it does not start with a %PDF- header)")
     try:
         pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as error:
-        reason = str(error)
-        if "password" in reason.lower():
-            raise PdfOpenError(
-                "is encrypted with a password; upload a copy without a password"
-            ) from None
-        raise PdfOpenError(f"is damaged and cannot be opened ({_pdfium_reason(reason)})") from None
+    except pdfium.PdfiumError:
+        raise PdfOpenError(*_why_unopenable(path)) from None
     if len(pdf) == 0:
         pdf.close()
-        raise PdfOpenError("has no pages")
+        raise PdfOpenError("has no pages", _NO_PAGES_HINT)
     return pdf
 
 
-def _pdfium_reason(message: str) -> str:
-    # pypdfium2 says "Failed to load document (PDFium: Data format error)."
-    match = re.search(r"PDFium: ([^)]*)", message)
-    return match.group(1).lower() if match else message
+def _why_unopenable(path: Path) -> tuple[str, str | None]:
+    """Why PDFium refused `path`.
+
+    PDFium's error code is global state that a previous file can leave behind (a PDF without
+    pages reports the last file's "password" error), so pypdf is asked instead.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "is encrypted with a password", _PASSWORD_HINT
+        if len(reader.pages) == 0:
+            return "has no pages", _NO_PAGES_HINT
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+        return f"is damaged and cannot be opened ({error})", None
+    return "is damaged and cannot be opened", None
 
 
 def _char_style(textpage: pdfium.PdfTextPage, index: int) -> CharStyle:

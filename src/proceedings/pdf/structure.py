@@ -488,17 +488,17 @@ def _run_in_heading(
     if not names.could_open(text):
         return None
     words = list(_WORD.finditer(text, 0, 120))
-    for count in range(min(7, len(words) - 1), 0, -1):
+    for count in range(1, min(8, len(words))):
         name = text[: words[count - 1].end()].rstrip(".:")
         kind = names.classify(name, numbered=True)  # a run-in Limitations paragraph is body
         if kind is None:
             continue
         if not document.line_style(page.number, line).bold:
             return None
+        # The name ends where the bold face does: "Ethics Statement. We ..." is not "Ethics".
         following = document.char_text_after(page.number, line, words[count].start())
-        if following >= 0 and document.char_style(page.number, following).bold:
-            return None  # the whole line is bold: a heading we did not recognise, or emphasis
-        return Heading(text=name, page=page.number, kind=kind, line=line, run_in=True)
+        if following >= 0 and not document.char_style(page.number, following).bold:
+            return Heading(text=name, page=page.number, kind=kind, line=line, run_in=True)
     return None
 
 
