@@ -73,27 +73,22 @@ def check(
 ) -> None:
     """Check camera-ready PDFs for what would get them bounced.
 
-    Measures the main text of each PDF (up to the references, acknowledgments, disclosure,
-    appendix or other trailing material, which do not count) against the track's page
-    limit. Exits with 0 when no errors are found, 1 when some are, 2 on a usage error.
+    FILES are PDFs, or folders whose PDFs are all checked. The main text of each PDF runs up
+    to the references, acknowledgments, LLM-usage disclosure, appendix or other trailing
+    material, which do not count; it is measured against the track's page limit. Exits with
+    0 when no errors are found, 1 when some are, 2 on a usage error.
 
     \b
     Example:
         proceedings check paper.pdf --track tiny
         proceedings check pdf/*.pdf --format json -o report.json
     """
-    for path in files:
-        if path.is_dir():
-            raise click.BadParameter(
-                f"{path} is a folder; give the PDF files in it (for example {path}/*.pdf)",
-                param_hint="FILES",
-            )
     options = CheckOptions(
         track=track,
         page_limit=page_limit,
         names=HeadingNames().with_extra(not_counted),
     )
-    report = check_paths(files, options)
+    report = check_paths(_pdf_files(files), options)
     _write(FORMATS[output_format](report), output)
     sys.exit(1 if report.errors else 0)
 
@@ -122,6 +117,26 @@ def rules(code: str | None) -> None:
         return
     for item in all_rules():
         click.echo(f"{item.code:<8} {item.severity.value:<8} {item.name:<20} {item.summary}")
+
+
+def _pdf_files(paths: tuple[Path, ...]) -> list[Path]:
+    """The files to check: a folder stands for the PDFs in it.
+
+    A folder named like a PDF (`x.pdf/`) is kept as it is, so it is reported as a file that
+    cannot be read instead of silently standing for nothing.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir() and path.suffix.lower() != ".pdf":
+            found = sorted(path.glob("*.pdf")) + sorted(path.glob("*.PDF"))
+            if not found:
+                raise click.BadParameter(
+                    f"the folder {path} holds no .pdf files", param_hint="FILES"
+                )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def _write(text: str, output: Path | None) -> None:

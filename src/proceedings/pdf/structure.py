@@ -79,6 +79,7 @@ _LLM_DISCLOSURE = re.compile(
     r"(?:use|usage)?(?:of)?llm(?:use|usage)?(?:statement|disclosure|declaration)?$"
 )
 
+_LLM_VERB = re.compile(r"use|usage|statement|disclosure|declaration")
 _LLM_OPENERS = ("llm", "use", "usage", "statement", "disclosure", "declaration", "theuse")
 
 _DIGIT_NUMBER = re.compile(r"^(\d{1,2})((?:\.\d{1,2})*)\.?\s*(?=\D)")
@@ -144,13 +145,17 @@ class HeadingNames:
             return None
         if key in self._references:
             return Kind.REFERENCES
-        if key in self._exact or _LLM_DISCLOSURE.match(key) and "llm" in key:
+        if key in self._exact or _is_llm_disclosure(key):
             return Kind.TRAILING
         if any(key.startswith(prefix) for prefix in self._prefixes):
             return Kind.TRAILING
         if not numbered and key in self._unnumbered:
             return Kind.TRAILING
         return None
+
+
+def _is_llm_disclosure(key: str) -> bool:
+    return bool(_LLM_DISCLOSURE.match(key)) and _LLM_VERB.search(key) is not None
 
 
 def _canonical(text: str) -> str:
@@ -288,9 +293,13 @@ def _text_area(pages: Sequence[Page], body_lines: dict[int, list[Line]]) -> Text
             left=min(line.x0 for line in everything),
             right=max(line.x1 for line in everything),
         )
+    # Most pages fill the text block; the last page of a section or of the paper does not.
+    # A quarter of the way into the sorted edges stays clear of both short pages and strays.
+    tops.sort()
+    bottoms.sort(reverse=True)
     return TextArea(
-        top=statistics.median(tops),
-        bottom=statistics.median(bottoms),
+        top=tops[len(tops) // 4],
+        bottom=bottoms[len(bottoms) // 4],
         left=statistics.median(lefts),
         right=statistics.median(rights),
     )

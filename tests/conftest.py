@@ -1,0 +1,42 @@
+"""Shared fixtures: the committed LaTeX-built PDFs and, when present, the shared corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from proceedings.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAPERS = FIXTURES / "papers"
+BAD = FIXTURES / "bad"
+CORPUS = Path(
+    os.environ.get("PROCEEDINGS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
+
+
+def expected_papers() -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads((PAPERS / "expected.json").read_text())
+    return data
+
+
+def run_cli(*args: str) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
+
+
+def check_json(*args: str) -> tuple[int, dict[str, Any]]:
+    """Run `proceedings check --format json` and return the exit code and the report."""
+    result = run_cli("check", "--format", "json", *args)
+    return result.exit_code, json.loads(result.output)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not (CORPUS / "manifest.jsonl").is_file():
+        pytest.skip(f"the shared corpus is not present at {CORPUS}")
+    return CORPUS
