@@ -191,7 +191,8 @@ def _why_unopenable(path: Path) -> tuple[str, str | None]:
 
     try:
         reader = PdfReader(path, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
+        if reader.is_encrypted:
+            # PDFium opens files whose user password is empty, so this one has a password.
             return "is encrypted with a password", _PASSWORD_HINT
         if len(reader.pages) == 0:
             return "has no pages", _NO_PAGES_HINT
