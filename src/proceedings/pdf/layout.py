@@ -187,7 +187,7 @@ def _why_unopenable(path: Path) -> tuple[str, str | None]:
     pages reports the last file's "password" error), so pypdf is asked instead.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError, PyPdfError
 
     try:
         reader = PdfReader(path, strict=False)
@@ -196,6 +196,9 @@ def _why_unopenable(path: Path) -> tuple[str, str | None]:
             return "is encrypted with a password", _PASSWORD_HINT
         if len(reader.pages) == 0:
             return "has no pages", _NO_PAGES_HINT
+    except DependencyError:
+        # pypdf wants a cipher library only to decrypt, so the file is encrypted.
+        return "is encrypted with a password", _PASSWORD_HINT
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError) as error:
         return f"is damaged and cannot be opened ({error})", None
     return "is damaged and cannot be opened", None
