@@ -32,15 +32,32 @@ class Finding:
     message: str
     hint: str = ""
     page: int | None = None
+    line: int | None = None
+    file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "code": self.code,
             "severity": self.severity.value,
             "page": self.page,
             "message": self.message,
             "hint": self.hint,
         }
+        # Version 1 of the report adds these keys only where they apply.
+        if self.line is not None:
+            data["line"] = self.line
+        if self.file is not None:
+            data["file"] = self.file
+        return data
+
+    @property
+    def where(self) -> str:
+        """`page 6`, `line 48`, `papers.yaml:48` or nothing."""
+        if self.file is not None:
+            return f"{self.file}:{self.line}" if self.line is not None else self.file
+        if self.line is not None:
+            return f"line {self.line}"
+        return f"page {self.page}" if self.page is not None else ""
 
 
 @dataclass(frozen=True)
@@ -95,28 +112,63 @@ class PaperReport:
 
 
 @dataclass
-class Report:
-    papers: list[PaperReport]
+class FileReport:
+    """Findings on a file that is not a paper: a BibTeX file, the volume's metadata."""
+
+    file: str
+    kind: str  # "bib" or "metadata"
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: bool = False
 
     @property
-    def errors(self) -> int:
-        return sum(paper.count(Severity.ERROR) for paper in self.papers)
+    def status(self) -> Status:
+        if self.unreadable:
+            return Status.ERROR
+        if any(finding.severity is Severity.ERROR for finding in self.findings):
+            return Status.FAIL
+        return Status.PASS
 
-    @property
-    def warnings(self) -> int:
-        return sum(paper.count(Severity.WARNING) for paper in self.papers)
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "file": self.file,
+            "kind": self.kind,
+            "status": self.status.value,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    papers: list[PaperReport]
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(item.count(Severity.ERROR) for item in [*self.files, *self.papers])
+
+    @property
+    def warnings(self) -> int:
+        return sum(item.count(Severity.WARNING) for item in [*self.files, *self.papers])
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "version": REPORT_VERSION,
             "tool": f"proceedings {__version__}",
-            "papers": [paper.to_json() for paper in self.papers],
-            "summary": {
-                "papers": len(self.papers),
-                "errors": self.errors,
-                "warnings": self.warnings,
-            },
         }
+        if self.files:  # an addition to version 1: present only when other files were checked
+            data["files"] = [item.to_json() for item in self.files]
+        data["papers"] = [paper.to_json() for paper in self.papers]
+        data["summary"] = {
+            "papers": len(self.papers),
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+        if self.files:
+            data["summary"]["files"] = len(self.files)
+        return data
 
 
 def _number(value: float) -> float | int:
@@ -129,8 +181,15 @@ def render_json(report: Report) -> str:
 
 def render_text(report: Report) -> str:
     """One block per paper, then a summary line; the way a person reads a check."""
-    blocks = [_paper_block(paper) for paper in report.papers]
-    return "\n".join(blocks) + _summary_line(report.papers) + "\n"
+    blocks = [_file_block(item) for item in report.files]
+    blocks += [_paper_block(paper) for paper in report.papers]
+    return "\n".join(blocks) + _summary_line(report) + "\n"
+
+
+def _file_block(item: FileReport) -> str:
+    lines = [f"{item.file}  [{item.status.value.upper()}]"]
+    lines += _finding_lines(item.findings)
+    return "\n".join(lines) + "\n"
 
 
 def _paper_block(paper: PaperReport) -> str:
@@ -138,13 +197,19 @@ def _paper_block(paper: PaperReport) -> str:
     lines = [head]
     if not paper.unreadable:
         lines.append(f"  {_measure_line(paper)}")
-    for finding in paper.findings:
-        where = f"page {finding.page}" if finding.page is not None else ""
+    lines += _finding_lines(paper.findings)
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(findings: Sequence[Finding]) -> list[str]:
+    lines: list[str] = []
+    for finding in findings:
+        where = finding.where
         severity = finding.severity.value
         lines.append(f"  {severity:<7} {finding.code:<7} {where:<8} {finding.message}")
         if finding.hint:
             lines.append(f"  {'':<7} {'':<7} {'':<8} hint: {finding.hint}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _measure_line(paper: PaperReport) -> str:
@@ -168,18 +233,20 @@ def describe_position(page: int, fraction: float) -> str:
     return f"on page {page}, {round(fraction * 100)}% down"
 
 
-def _summary_line(papers: Sequence[PaperReport]) -> str:
+def _summary_line(report: Report) -> str:
     counts = {status: 0 for status in Status}
-    for paper in papers:
+    for paper in report.papers:
         counts[paper.status] += 1
-    errors = sum(paper.count(Severity.ERROR) for paper in papers)
-    warnings = sum(paper.count(Severity.WARNING) for paper in papers)
+    errors, warnings = report.errors, report.warnings
     parts = [f"{counts[Status.PASS]} passed", f"{counts[Status.FAIL]} failed"]
     if counts[Status.ERROR]:
         parts.append(f"{counts[Status.ERROR]} could not be read")
-    noun = "paper" if len(papers) == 1 else "papers"
+    noun = "paper" if len(report.papers) == 1 else "papers"
+    checked = f"{len(report.papers)} {noun}"
+    if report.files:
+        checked += f" and {len(report.files)} other file{'s' if len(report.files) != 1 else ''}"
     return (
-        f"Checked {len(papers)} {noun}: {', '.join(parts)}; "
+        f"Checked {checked}: {', '.join(parts)}; "
         f"{errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}."
     )

@@ -1,6 +1,7 @@
 """The rule registry: every check is one rule with a stable code, a severity and a docstring.
 
-A rule is a function that takes the `Paper` under check and yields `Violation`s. The registry
+A rule is a function that takes what it checks (its subject: a `Paper`, a BibTeX file, the
+volume's metadata) and yields `Violation`s. The registry
 turns them into findings with the rule's code and (possibly overridden) severity, so a rule
 never decides how it is reported. Adding a check means writing one function in the family's
 module and decorating it with `@rule(...)`; `proceedings rules` lists it from here.
@@ -11,10 +12,13 @@ A rule's docstring opens with a one-line summary, then sections in this order:
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from proceedings.pdf.layout import Document
 from proceedings.pdf.structure import Structure
@@ -28,6 +32,8 @@ class Violation:
     message: str
     page: int | None = None
     hint: str | None = None  # overrides the rule's fix for this one finding
+    line: int | None = None  # 1-based line in `file` (BibTeX, YAML)
+    file: str | None = None  # when the finding is about another file than the subject's own
 
 
 @dataclass
@@ -46,7 +52,11 @@ class Paper:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-Check = Callable[[Paper], Iterable[Violation]]
+# The subject a rule reads: "paper" (a Paper: its PDF and metadata), "bib" (a BibTeX file),
+# "volume" (the volume's metadata as a whole).
+SUBJECTS = ("paper", "bib", "volume")
+
+Check = Callable[[Any], Iterable[Violation]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class Rule:
     check: Check
     needs_document: bool
     fix: str
+    subject: str = "paper"
 
     @property
     def summary(self) -> str:
@@ -75,9 +86,20 @@ _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, *, fix: str, needs_document: bool = True
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    fix: str,
+    needs_document: bool = True,
+    subject: str = "paper",
 ) -> Callable[[Check], Check]:
-    """Register a check under `code`. `fix` is the hint shown with each of its findings."""
+    """Register a check under `code`. `fix` is the hint shown with each of its findings.
+
+    `needs_document` (paper rules only): run only when the PDF could be opened.
+    """
+    if subject not in SUBJECTS:
+        raise ValueError(f"rule {code}: unknown subject {subject!r}")
 
     def register(check: Check) -> Check:
         if code in _REGISTRY:
@@ -87,8 +109,9 @@ def rule(
             name=name,
             severity=severity,
             check=check,
-            needs_document=needs_document,
+            needs_document=needs_document and subject == "paper",
             fix=fix,
+            subject=subject,
         )
         return check
 
@@ -105,20 +128,28 @@ def get_rule(code: str) -> Rule | None:
     return _REGISTRY.get(code.upper())
 
 
-def run_rules(paper: Paper, rules: Iterable[Rule] | None = None) -> Iterator[Finding]:
+def run_rules(
+    target: Any, rules: Iterable[Rule] | None = None, *, subject: str = "paper"
+) -> Iterator[Finding]:
+    """Run the rules of `subject` on `target` and yield their findings."""
     for item in rules if rules is not None else all_rules():
-        if item.needs_document and paper.document is None:
+        if item.subject != subject:
             continue
-        for violation in item.check(paper):
+        if item.needs_document and getattr(target, "document", None) is None:
+            continue
+        for violation in item.check(target):
             yield Finding(
                 code=item.code,
                 severity=item.severity,
                 message=violation.message,
                 hint=item.fix if violation.hint is None else violation.hint,
                 page=violation.page,
+                line=violation.line,
+                file=violation.file,
             )
 
 
 def _load_families() -> None:
-    # Importing a family module registers its rules.
-    from proceedings.checks import files, pages  # noqa: F401
+    # Every module of this package is a family of rules; importing it registers them.
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
