@@ -147,11 +147,15 @@ class Report:
 
     @property
     def errors(self) -> int:
-        return sum(item.count(Severity.ERROR) for item in [*self.files, *self.papers])
+        return self._count(Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(item.count(Severity.WARNING) for item in [*self.files, *self.papers])
+        return self._count(Severity.WARNING)
+
+    def _count(self, severity: Severity) -> int:
+        in_files = sum(item.count(severity) for item in self.files)
+        return in_files + sum(paper.count(severity) for paper in self.papers)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
