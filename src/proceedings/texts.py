@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Ligatures and typographic forms that PDF text layers hand back as single code points.
 _NOT_LETTER = re.compile(r"[^a-z]+")
@@ -20,3 +21,67 @@ def letters_key(text: str) -> str:
         return _NOT_LETTER.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     return _NOT_LETTER.sub("", decomposed)
+
+
+# Lower-case words that belong to the family name: "van Dijk", "de la Cruz", "von Kügelgen".
+PARTICLES = frozenset(
+    "van von der den de del della di da das dos du la le ten ter zu bin ibn al el".split()
+)
+SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"])
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name in parts. `family` includes particles ("van Dijk")."""
+
+    given: str
+    family: str
+    suffix: str = ""
+
+    @property
+    def particle(self) -> str:
+        """The lower-case particles at the start of the family name ("van", "de la")."""
+        words = self.family.split()
+        taken = [word for word in words[:-1] if word.lower() in PARTICLES and word.islower()]
+        return " ".join(taken[: len(words) - 1])
+
+
+def split_name(name: str) -> NameParts | None:
+    """Split a name as printed into given and family names; None when it cannot be split.
+
+    "First Last" and "Last, First" are understood; lower-case particles before the last word
+    join the family name; a suffix (Jr., III) is kept apart; a name in Chinese, Japanese or
+    Korean characters without spaces is family name first. A single word cannot be split.
+    """
+    text = " ".join(name.split())
+    if not text:
+        return None
+    if "," in text:
+        family, _, rest = (part.strip() for part in text.partition(","))
+        suffix = ""
+        if "," in rest:  # "Last, Jr., First"
+            suffix, _, rest = (part.strip() for part in rest.partition(","))
+        if not family or not rest:
+            return None
+        return NameParts(given=rest, family=family, suffix=suffix)
+    words = text.split(" ")
+    if len(words) == 1:
+        if _is_cjk(text) and len(text) >= 2:
+            return NameParts(given=text[1:], family=text[0])
+        return None
+    suffix = ""
+    if words[-1].lower().rstrip(",") in SUFFIXES and len(words) > 2:
+        suffix = words.pop()
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in PARTICLES:
+        start -= 1
+    return NameParts(given=" ".join(words[:start]), family=" ".join(words[start:]), suffix=suffix)
+
+
+def _is_cjk(text: str) -> bool:
+    return all(
+        "\u4e00" <= char <= "\u9fff"  # CJK unified ideographs
+        or "\u3040" <= char <= "\u30ff"  # kana
+        or "\uac00" <= char <= "\ud7af"  # hangul
+        for char in text
+    )
