@@ -25,29 +25,8 @@ def letters_key(text: str) -> str:
 
 # Lower-case words that belong to the family name: "van Dijk", "de la Cruz", "von Kügelgen".
 PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "das",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "ten",
-        "ter",
-        "zu",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-    ]
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la"}
+    | {"le", "ten", "ter", "zu", "bin", "ibn", "al", "el"}
 )
 SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"])
 
