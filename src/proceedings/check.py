@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from proceedings.checks import Paper, Rule, all_rules, run_rules
+from proceedings.checks import CheckedPaper, Rule, all_rules, run_rules
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, PaperReport, Report
@@ -35,7 +35,7 @@ def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> R
 
 def check_pdf(path: Path, options: CheckOptions, paper_id: str | None = None) -> PaperReport:
     limit = options.page_limit if options.page_limit is not None else TRACK_LIMITS[options.track]
-    paper = Paper(
+    paper = CheckedPaper(
         id=paper_id or path.stem,
         path=path,
         track=options.track,
@@ -64,13 +64,13 @@ def check_pdf(path: Path, options: CheckOptions, paper_id: str | None = None) ->
     return report
 
 
-def _inspect(paper: Paper, options: CheckOptions) -> None:
+def _inspect(paper: CheckedPaper, options: CheckOptions) -> None:
     paper.document = open_document(paper.path)
     if measurable(paper.document):
         paper.structure = analyse(paper.document, options.names)
 
 
-def _fill_measures(report: PaperReport, paper: Paper) -> None:
+def _fill_measures(report: PaperReport, paper: CheckedPaper) -> None:
     if paper.document is None:
         return
     report.pages_total = len(paper.document.pages)

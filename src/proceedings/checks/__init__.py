@@ -1,6 +1,6 @@
 """The rule registry: every check is one rule with a stable code, a severity and a docstring.
 
-A rule is a function that takes what it checks (its subject: a `Paper`, a BibTeX file, the
+A rule is a function that takes what it checks (its subject: a `CheckedPaper`, a BibTeX file, the
 volume's metadata) and yields `Violation`s. The registry
 turns them into findings with the rule's code and (possibly overridden) severity, so a rule
 never decides how it is reported. Adding a check means writing one function in the family's
@@ -37,7 +37,7 @@ class Violation:
 
 
 @dataclass
-class Paper:
+class CheckedPaper:
     """Everything the rules may read about one paper: read once, shared by all rules."""
 
     id: str
@@ -52,7 +52,7 @@ class Paper:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-# The subject a rule reads: "paper" (a Paper: its PDF and metadata), "bib" (a BibTeX file),
+# The subject a rule reads: "paper" (a CheckedPaper: its PDF and metadata), "bib" (a BibTeX file),
 # "volume" (the volume's metadata as a whole).
 SUBJECTS = ("paper", "bib", "volume")
 

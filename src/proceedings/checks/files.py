@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import Paper, Violation, rule
+from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.report import Severity
 from proceedings.text_quality import page_ranges, pages_without_text, text_is_garbled
 
@@ -16,7 +16,7 @@ from proceedings.text_quality import page_ranges, pages_without_text, text_is_ga
     fix="Export the PDF again from the LaTeX sources (pdfLaTeX) and upload that file.",
     needs_document=False,
 )
-def unreadable_pdf(paper: Paper) -> Iterator[Violation]:
+def unreadable_pdf(paper: CheckedPaper) -> Iterator[Violation]:
     """The file cannot be opened as a PDF.
 
     ## What it catches
@@ -42,7 +42,7 @@ def unreadable_pdf(paper: Paper) -> Iterator[Violation]:
     Severity.WARNING,
     fix="Upload the PDF produced by LaTeX, not a scan or a printout saved as images.",
 )
-def no_text_layer(paper: Paper) -> Iterator[Violation]:
+def no_text_layer(paper: CheckedPaper) -> Iterator[Violation]:
     """Pages carry no text layer (scanned or rasterised), so they cannot be read.
 
     ## What it catches
@@ -86,7 +86,7 @@ def no_text_layer(paper: Paper) -> Iterator[Violation]:
     fix="Use Type 1 or TrueType fonts (pdfLaTeX with T1 fonts, or `pdf.fonttype: 42` in "
     "matplotlib) so the text can be extracted.",
 )
-def garbled_text(paper: Paper) -> Iterator[Violation]:
+def garbled_text(paper: CheckedPaper) -> Iterator[Violation]:
     """The text layer is gibberish: fonts without a Unicode mapping.
 
     ## What it catches
@@ -121,7 +121,7 @@ def _pages(numbers: list[int]) -> str:
     fix="Please report it with the PDF (or the message) so it can be fixed.",
     needs_document=False,
 )
-def internal_error(paper: Paper) -> Iterator[Violation]:
+def internal_error(paper: CheckedPaper) -> Iterator[Violation]:
     """proceedings itself failed on this paper: a bug in proceedings, not in the paper.
 
     ## What it catches

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import Paper, Violation, rule
+from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.report import Severity, describe_position
 
 # A heading measured a line's height below the top of a page still opens that page.
@@ -17,7 +17,7 @@ PAGE_LIMIT_TOLERANCE = 0.02
     Severity.ERROR,
     fix="Shorten the main text, or move material into the appendix after the references.",
 )
-def page_limit(paper: Paper) -> Iterator[Violation]:
+def page_limit(paper: CheckedPaper) -> Iterator[Violation]:
     """Main text over the page limit.
 
     ## What it catches
@@ -73,7 +73,7 @@ def page_limit(paper: Paper) -> Iterator[Violation]:
     fix="Give the references a heading (`\\section*{References}` or the style's own), or name "
     "your first trailing heading with `--not-counted`.",
 )
-def body_end_not_found(paper: Paper) -> Iterator[Violation]:
+def body_end_not_found(paper: CheckedPaper) -> Iterator[Violation]:
     """No end of the main text can be found, so the whole PDF is counted.
 
     ## What it catches
@@ -100,7 +100,7 @@ def body_end_not_found(paper: Paper) -> Iterator[Violation]:
         )
 
 
-def _limit_name(paper: Paper) -> str:
+def _limit_name(paper: CheckedPaper) -> str:
     if paper.track in ("long", "tiny") and not paper.notes.get("limit_from_option"):
         return f"the {paper.track}-paper limit"
     return "the page limit"
