@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from proceedings.checks import CheckedPaper, Rule, all_rules, run_rules
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
-from proceedings.report import BodyEndInfo, PaperReport, Report
+from proceedings.report import BodyEndInfo, FileReport, PaperReport, Report
 from proceedings.text_quality import measurable
+from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VolumeSources, load_volume
+from proceedings.volume import Paper as PaperMeta
+
+UNREADABLE_METADATA = "VOL001"
 
 TRACK_LIMITS: dict[str, float] = {"long": 5, "tiny": 2}
 
@@ -33,16 +37,72 @@ def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> R
     return Report(papers=[check_pdf(path, options) for path in paths])
 
 
-def check_pdf(path: Path, options: CheckOptions, paper_id: str | None = None) -> PaperReport:
-    limit = options.page_limit if options.page_limit is not None else TRACK_LIMITS[options.track]
+def check_volume(root: Path, options: CheckOptions | None = None) -> Report:
+    """Check a volume folder: its metadata, and each paper's PDF with its track's limit."""
+    options = options or CheckOptions()
+    volume, sources = load_volume(root)
+    files = _metadata_reports(sources, options)
+    paper_options = replace(options, names=options.names.with_extra(volume.venue.not_counted))
+    papers = []
+    for meta in volume.papers:
+        if meta.pdf is None or not meta.pdf.is_file():
+            continue  # VOL007 and VOL008 name the entry in papers.yaml
+        track = volume.track(meta.track)
+        limit = track.page_limit if track is not None else TRACK_LIMITS.get(meta.track, 5)
+        papers.append(
+            check_pdf(
+                meta.pdf,
+                replace(paper_options, track=meta.track),
+                paper_id=meta.id,
+                meta=meta,
+                track_limit=limit,
+                shown=str(root / meta.pdf_shown),
+            )
+        )
+    return Report(papers=papers, files=files)
+
+
+def _metadata_reports(sources: VolumeSources, options: CheckOptions) -> list[FileReport]:
+    reports = {
+        name: FileReport(file=str(sources.root / name), kind="metadata")
+        for name in (VOLUME_FILE, PAPERS_FILE)
+        if (sources.root / name).exists()
+    }
+    for finding in run_rules(sources, options.rules or all_rules(), subject="volume"):
+        name = finding.file or PAPERS_FILE
+        report = reports.setdefault(
+            name, FileReport(file=str(sources.root / name), kind="metadata")
+        )
+        report.findings.append(finding)
+        if finding.code == UNREADABLE_METADATA:
+            report.unreadable = True
+    return list(reports.values())
+
+
+def check_pdf(
+    path: Path,
+    options: CheckOptions,
+    paper_id: str | None = None,
+    *,
+    meta: PaperMeta | None = None,
+    track_limit: float | None = None,
+    shown: str | None = None,
+) -> PaperReport:
+    """Check one PDF. `meta` is its entry in a volume; `track_limit` its track's page limit."""
+    limit = options.page_limit
+    if limit is None:
+        limit = track_limit if track_limit is not None else TRACK_LIMITS.get(options.track, 5)
     paper = CheckedPaper(
         id=paper_id or path.stem,
         path=path,
         track=options.track,
         page_limit=limit,
+        meta=meta,
         notes={"limit_from_option": options.page_limit is not None},
     )
-    report = PaperReport(id=paper.id, file=str(path), track=options.track, page_limit=limit)
+    report = PaperReport(
+        id=paper.id, file=shown or str(path), track=options.track, page_limit=limit
+    )
     try:
         _inspect(paper, options)
     except PdfOpenError as error:

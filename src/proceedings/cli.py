@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 
 from proceedings import __version__
-from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths
+from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule
 from proceedings.pdf.structure import HeadingNames
-from proceedings.report import render_json, render_text
+from proceedings.report import Report, render_json, render_text
+from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume
 
 FORMATS = {"text": render_text, "json": render_json}
+DEFAULT_VOLUME = Path("papers")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +28,6 @@ def cli() -> None:
 @click.argument(
     "files",
     nargs=-1,
-    required=True,
     type=click.Path(exists=True, path_type=Path),
 )
 @click.option(
@@ -34,7 +35,8 @@ def cli() -> None:
     type=click.Choice(sorted(TRACK_LIMITS)),
     default="long",
     show_default=True,
-    help="Track whose page limit applies: long (5 pages) or tiny (2 pages).",
+    help="Track of loose PDFs: long (5 pages) or tiny (2 pages). Papers in a volume use "
+    "their own track.",
 )
 @click.option(
     "--page-limit",
@@ -73,24 +75,28 @@ def check(
 ) -> None:
     """Check camera-ready PDFs for what would get them bounced.
 
-    FILES are PDFs, or folders whose PDFs are all checked. The main text of each PDF runs up
-    to the references, acknowledgments, LLM-usage disclosure, appendix or other trailing
-    material, which do not count; it is measured against the track's page limit. Exits with
-    0 when no errors are found, 1 when some are, 2 on a usage error.
+    FILES are PDFs, folders of PDFs, or volume folders (with papers.yaml); without FILES the
+    volume in ./papers is checked: its metadata, and each paper against its own track.
+
+    The main text of a PDF runs up to the references, acknowledgments, LLM-usage disclosure,
+    appendix or other trailing material, which do not count. Exits with 0 when no errors are
+    found, 1 when some are, 2 on a usage error or unreadable metadata.
 
     \b
     Example:
         proceedings check paper.pdf --track tiny
         proceedings check pdf/*.pdf --format json -o report.json
+        proceedings check                 # the volume in ./papers
     """
     options = CheckOptions(
         track=track,
         page_limit=page_limit,
         names=HeadingNames().with_extra(not_counted),
     )
-    report = check_paths(_pdf_files(files), options)
+    report = _check_inputs(files, options)
     _write(FORMATS[output_format](report), output)
-    sys.exit(1 if report.errors else 0)
+    unreadable_metadata = any(item.unreadable for item in report.files if item.kind == "metadata")
+    sys.exit(2 if unreadable_metadata else 1 if report.errors else 0)
 
 
 @cli.command()
@@ -119,24 +125,37 @@ def rules(code: str | None) -> None:
         click.echo(f"{item.code:<8} {item.severity.value:<8} {item.name:<20} {item.summary}")
 
 
-def _pdf_files(paths: tuple[Path, ...]) -> list[Path]:
-    """The files to check: a folder stands for the PDFs in it.
-
-    A folder named like a PDF (`x.pdf/`) is kept as it is, so it is reported as a file that
-    cannot be read instead of silently standing for nothing.
-    """
-    files: list[Path] = []
+def _check_inputs(paths: tuple[Path, ...], options: CheckOptions) -> Report:
+    """Check what was named: volume folders, folders of PDFs, PDFs; by default ./papers."""
+    if not paths:
+        if not is_volume(DEFAULT_VOLUME):
+            raise click.UsageError(
+                f"give the PDFs or the volume folder to check; there is no volume in "
+                f"./{DEFAULT_VOLUME} (no {VOLUME_FILE} or {PAPERS_FILE})"
+            )
+        paths = (DEFAULT_VOLUME,)
+    report = Report(papers=[])
+    loose: list[Path] = []
     for path in paths:
-        if path.is_dir() and path.suffix.lower() != ".pdf":
-            found = sorted(path.glob("*.pdf")) + sorted(path.glob("*.PDF"))
-            if not found:
-                raise click.BadParameter(
-                    f"the folder {path} holds no .pdf files", param_hint="FILES"
-                )
-            files.extend(found)
+        if path.is_dir() and is_volume(path):
+            part = check_volume(path, options)
+            report.papers += part.papers
+            report.files += part.files
         else:
-            files.append(path)
-    return files
+            loose += _pdf_files(path)
+    report.papers += check_paths(loose, options).papers
+    return report
+
+
+def _pdf_files(path: Path) -> list[Path]:
+    """A folder stands for the PDFs in it; a folder named like a PDF (`x.pdf/`) is kept, so
+    it is reported as a file that cannot be read instead of silently standing for nothing."""
+    if not path.is_dir() or path.suffix.lower() == ".pdf":
+        return [path]
+    found = sorted(path.glob("*.pdf")) + sorted(path.glob("*.PDF"))
+    if not found:
+        raise click.BadParameter(f"the folder {path} holds no .pdf files", param_hint="FILES")
+    return found
 
 
 def _write(text: str, output: Path | None) -> None:

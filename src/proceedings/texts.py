@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # Ligatures and typographic forms that PDF text layers hand back as single code points.
 _NOT_LETTER = re.compile(r"[^a-z]+")
@@ -21,6 +24,19 @@ def letters_key(text: str) -> str:
         return _NOT_LETTER.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     return _NOT_LETTER.sub("", decomposed)
+
+
+def match_key(text: str) -> str:
+    """`text` reduced for matching across a PDF and metadata, in any script.
+
+    Case, accents, spaces, punctuation and hyphens (including a word broken at a line end)
+    are dropped; letters and digits of every script are kept, so "王芳" and "Ирина" still
+    compare. PDFium's soft-hyphen mark and ligatures are handled by NFKC/NFKD.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(
+        char for char in decomposed if char.isalnum() and not unicodedata.combining(char)
+    )
 
 
 # Lower-case words that belong to the family name: "van Dijk", "de la Cruz", "von Kügelgen".
@@ -85,4 +101,53 @@ def _is_cjk(text: str) -> bool:
         or "\u3040" <= char <= "\u30ff"  # kana
         or "\uac00" <= char <= "\ud7af"  # hangul
         for char in text
+    )
+
+
+_MATH = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+(?<!\\)\$")
+_NON_LATIN_SCRIPTS: tuple[str, ...] = ("CYRILLIC", "CJK", "GREEK", "ARABIC", "HIRAGANA")
+_NON_LATIN_SCRIPTS += ("KATAKANA", "HANGUL", "HEBREW", "DEVANAGARI", "THAI")
+
+
+@functools.lru_cache(maxsize=1)
+def _encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    # pylatexenc logs every character it cannot convert; the caller reports them instead.
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+    )
+
+
+def to_ascii_latex(text: str) -> str:
+    """`text` as ASCII LaTeX for PMLR: accents as `{\\"o}`; `$...$` math kept as written.
+
+    Characters with no LaTeX form are kept as they are; `non_ascii` finds them.
+    """
+    parts: list[str] = []
+    position = 0
+    for math in _MATH.finditer(text):
+        parts.append(
+            _encoder().unicode_to_latex(unicodedata.normalize("NFC", text[position : math.start()]))
+        )
+        parts.append(math.group(0))
+        position = math.end()
+    parts.append(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text[position:])))
+    return "".join(parts)
+
+
+def non_ascii(text: str) -> list[str]:
+    """The distinct characters of `text` outside ASCII, in order of appearance."""
+    return list(dict.fromkeys(char for char in text if ord(char) > 127))
+
+
+def non_latin_script(text: str) -> bool:
+    """True when `text` is written (partly) in a script other than Latin: 王芳, Ирина."""
+    return any(
+        unicodedata.name(char, "").startswith(_NON_LATIN_SCRIPTS)
+        for char in text
+        if ord(char) > 127
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from proceedings.pdf.layout import Document
 from proceedings.pdf.structure import Structure
 from proceedings.report import Finding, Severity
+from proceedings.volume import Paper as PaperMeta
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class CheckedPaper:
     open_error: str | None = None
     open_hint: str | None = None
     internal_error: str | None = None
+    meta: PaperMeta | None = None  # the paper's entry in papers.yaml, when checked in a volume
     notes: dict[str, object] = field(default_factory=dict)
 
 
@@ -83,6 +86,7 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
+INTERNAL_ERROR = "INT001"
 
 
 def rule(
@@ -137,7 +141,12 @@ def run_rules(
             continue
         if item.needs_document and getattr(target, "document", None) is None:
             continue
-        for violation in item.check(target):
+        try:
+            violations = list(item.check(target))
+        except Exception as error:  # noqa: BLE001 - one rule's bug must not end the run
+            yield _internal_error(item, error)
+            continue
+        for violation in violations:
             yield Finding(
                 code=item.code,
                 severity=item.severity,
@@ -147,6 +156,18 @@ def run_rules(
                 line=violation.line,
                 file=violation.file,
             )
+
+
+def _internal_error(item: Rule, error: Exception) -> Finding:
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return Finding(
+        code=INTERNAL_ERROR,
+        severity=Severity.ERROR,
+        message=f"internal error in rule {item.code}, a bug in proceedings: "
+        f"{type(error).__name__}: {error}{where}",
+        hint="Please report it with the file that caused it; the other checks still ran.",
+    )
 
 
 def _load_families() -> None:

@@ -1,0 +1,411 @@
+"""Rules about the volume's metadata: volume.yaml and papers.yaml."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from proceedings.checks import Violation, rule
+from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
+from proceedings.report import Severity
+from proceedings.texts import match_key
+from proceedings.volume import VolumeSources, author_parts, inside, parse_date
+from proceedings.yamlsource import PathKey, YamlSource, format_path
+
+
+@rule(
+    "VOL001",
+    "metadata-unreadable",
+    Severity.ERROR,
+    fix="Correct the YAML at the line given (indentation, quotes, a missing colon).",
+    subject="volume",
+)
+def metadata_unreadable(sources: VolumeSources) -> Iterator[Violation]:
+    """volume.yaml or papers.yaml cannot be read.
+
+    ## What it catches
+    A YAML syntax error, text that is not UTF-8, a missing papers.yaml, or YAML anchors and
+    aliases (refused because metadata never needs them and they allow "billion laughs" files).
+
+    ## Why it matters
+    Nothing in an unreadable file can be checked or published.
+
+    ## How to fix
+    Correct the file at the line given; an editor with YAML highlighting helps.
+    """
+    for error in sources.errors:
+        yield Violation(f"{error.message}", file=error.file, line=error.line)
+
+
+@rule(
+    "VOL002",
+    "missing-field",
+    Severity.ERROR,
+    fix="Add the field; docs/volume-format.md lists what each entry needs.",
+    subject="volume",
+)
+def missing_field(sources: VolumeSources) -> Iterator[Violation]:
+    """A required metadata field is missing or empty.
+
+    ## What it catches
+    A paper without an id, title, authors, abstract, track or archival choice; an author
+    without a name; a volume without the PMLR fields or tracks.
+
+    ## Why it matters
+    PMLR needs every one of them, and the build would otherwise stop on it later.
+
+    ## How to fix
+    Fill in the field named by its path (`papers[6].authors[2].name`).
+    """
+    yield from _schema(sources, "missing")
+
+
+@rule(
+    "VOL003",
+    "wrong-type",
+    Severity.ERROR,
+    fix="Write the value in the form the field expects (text, a list, true/false, a date).",
+    subject="volume",
+)
+def wrong_type(sources: VolumeSources) -> Iterator[Violation]:
+    """A metadata value has the wrong form: a number for a title, a string for a list.
+
+    ## What it catches
+    Values YAML reads as another type than the field needs: `title: 2026`, `authors: Ana`,
+    `archival: "yes"`, `page_limit: five`.
+
+    ## Why it matters
+    The value would be published wrong or not at all.
+
+    ## How to fix
+    Quote text that looks like a number or a date; write lists with `-`; use `true`/`false`.
+    """
+    yield from _schema(sources, "type")
+
+
+@rule(
+    "VOL004",
+    "unknown-key",
+    Severity.WARNING,
+    fix="Rename the key to a known one (the message suggests the closest) or remove it.",
+    subject="volume",
+)
+def unknown_key(sources: VolumeSources) -> Iterator[Violation]:
+    """A metadata key that no part of proceedings reads: usually a typo.
+
+    ## What it catches
+    `titel:` for `title:`, `affilation:` for `affiliation:`, and other keys the format does not
+    define.
+
+    ## Why it matters
+    A misspelt key is silently ignored, so its value never reaches the volume.
+
+    ## How to fix
+    Use the key the message suggests, or remove it.
+    """
+    yield from _schema(sources, "unknown")
+
+
+@rule(
+    "VOL005",
+    "duplicate-id",
+    Severity.ERROR,
+    fix="Give each paper its own id (the OpenReview number is a good choice).",
+    subject="volume",
+)
+def duplicate_id(sources: VolumeSources) -> Iterator[Violation]:
+    """Two papers share an id.
+
+    ## What it catches
+    The same `id` on two entries of papers.yaml.
+
+    ## Why it matters
+    The id names the PDF (`pdf/<id>.pdf`) and the paper in every report; two papers with one id
+    get each other's PDF.
+
+    ## How to fix
+    Make the ids unique.
+    """
+    yield from _duplicates(sources, "id", lambda value: str(value).strip(), "id")
+
+
+@rule(
+    "VOL006",
+    "unknown-track",
+    Severity.ERROR,
+    fix="Use one of the track ids defined under `tracks:` in volume.yaml.",
+    subject="volume",
+)
+def unknown_track(sources: VolumeSources) -> Iterator[Violation]:
+    """A paper's track is not one of the volume's tracks.
+
+    ## What it catches
+    `track: short` when volume.yaml defines only `long` and `tiny`.
+
+    ## Why it matters
+    The track sets the page limit and the section of the table of contents.
+
+    ## How to fix
+    Use a track id from volume.yaml, or add the track there.
+    """
+    tracks = _track_ids(sources)
+    for index, entry, source in _papers(sources):
+        track = entry.get("track")
+        if isinstance(track, str) and track.strip() and track.strip() not in tracks:
+            path: PathKey = ("papers", index, "track")
+            known = ", ".join(sorted(tracks))
+            yield Violation(
+                f"{format_path(path)}: {track!r} is not a track of this volume ({known})",
+                file=source.file,
+                line=source.line(path),
+            )
+
+
+@rule(
+    "VOL007",
+    "pdf-missing",
+    Severity.ERROR,
+    fix="Put the camera-ready PDF at the path given, or correct `pdf:` for this paper.",
+    subject="volume",
+)
+def pdf_missing(sources: VolumeSources) -> Iterator[Violation]:
+    """A paper's PDF file is not in the volume folder.
+
+    ## What it catches
+    A paper whose `pdf:` path (by default `pdf/<id>.pdf`) names no file.
+
+    ## Why it matters
+    A paper without its PDF cannot be checked or published.
+
+    ## How to fix
+    Copy the camera-ready PDF to the path given.
+    """
+    for index, entry, source in _papers(sources):
+        paper_id = entry.get("id")
+        if paper_id is None or isinstance(paper_id, (dict, list)):
+            continue
+        written = entry.get("pdf")
+        shown = written if isinstance(written, str) and written.strip() else f"pdf/{paper_id}.pdf"
+        path = inside(sources.root, shown)
+        if path is not None and not path.is_file():
+            key: PathKey = ("papers", index, "pdf") if written else ("papers", index, "id")
+            yield Violation(
+                f"{format_path(('papers', index))}: the PDF {shown} does not exist",
+                file=source.file,
+                line=source.line(key),
+            )
+
+
+@rule(
+    "VOL008",
+    "path-outside-volume",
+    Severity.ERROR,
+    fix="Give a path inside the volume folder, such as `pdf/<id>.pdf`.",
+    subject="volume",
+)
+def path_outside_volume(sources: VolumeSources) -> Iterator[Violation]:
+    """A path in the metadata leaves the volume folder.
+
+    ## What it catches
+    `pdf: ../../etc/passwd`, absolute paths, and links that lead out of the folder, in `pdf`,
+    `supplementary` and the preface.
+
+    ## Why it matters
+    The volume must be self-contained, and a build must never read or publish files from
+    elsewhere on the machine.
+
+    ## How to fix
+    Copy the file into the volume folder and give its path relative to it.
+    """
+    checks: list[tuple[YamlSource, PathKey, Any]] = []
+    for index, entry, source in _papers(sources):
+        for name in ("pdf", "supplementary"):
+            checks.append((source, ("papers", index, name), entry.get(name)))
+    if sources.volume is not None and isinstance(sources.volume.data, dict):
+        front = sources.volume.data.get("frontmatter")
+        if isinstance(front, dict):
+            checks.append((sources.volume, ("frontmatter", "preface"), front.get("preface")))
+    for source, path, value in checks:
+        if isinstance(value, str) and value.strip() and inside(sources.root, value) is None:
+            yield Violation(
+                f"{format_path(path)}: {value!r} leaves the volume folder",
+                file=source.file,
+                line=source.line(path),
+            )
+
+
+@rule(
+    "VOL009",
+    "duplicate-title",
+    Severity.ERROR,
+    fix="Check that each entry carries its own paper's title.",
+    subject="volume",
+)
+def duplicate_title(sources: VolumeSources) -> Iterator[Violation]:
+    """Two papers carry the same title.
+
+    ## What it catches
+    Titles equal once case, accents and punctuation are ignored.
+
+    ## Why it matters
+    A past PMLR volume of this workshop went live with a paper carrying another paper's title:
+    a copy-and-paste slip that nobody notices until it is published.
+
+    ## How to fix
+    Give each entry its own paper's title.
+    """
+    yield from _duplicates(sources, "title", match_key, "title")
+
+
+@rule(
+    "VOL010",
+    "name-unsplittable",
+    Severity.WARNING,
+    fix="Add `given:` and `family:` to this author so PMLR gets `Family, Given`.",
+    subject="volume",
+)
+def name_unsplittable(sources: VolumeSources) -> Iterator[Violation]:
+    """An author's name cannot be split into given and family names.
+
+    ## What it catches
+    A one-word name ("Madonna") with no explicit `given`/`family`.
+
+    ## Why it matters
+    PMLR lists authors as `Family, Given`; the author index sorts by family name.
+
+    ## Known problems
+    Names are split at the last word (with particles such as van, de, von joining the family
+    name), which is wrong for some naming traditions; explicit `given`/`family` always win.
+
+    ## How to fix
+    Add `given:` and `family:` to the author.
+    """
+    for index, entry, source in _papers(sources):
+        authors = entry.get("authors")
+        for number, author in enumerate(authors if isinstance(authors, list) else []):
+            if isinstance(author, str):
+                author = {"name": author}
+            if not isinstance(author, dict) or not isinstance(author.get("name"), str):
+                continue
+            if author_parts(author) is None:
+                path: PathKey = ("papers", index, "authors", number, "name")
+                yield Violation(
+                    f"{format_path(path)}: {author['name']!r} cannot be split into given and "
+                    "family names",
+                    file=source.file,
+                    line=source.line(path),
+                )
+
+
+@rule(
+    "VOL011",
+    "bad-dates",
+    Severity.ERROR,
+    fix="Write dates as YYYY-MM-DD, with start <= end <= published.",
+    subject="volume",
+)
+def bad_dates(sources: VolumeSources) -> Iterator[Violation]:
+    """The volume's dates are not ISO dates, or are out of order.
+
+    ## What it catches
+    `start`, `end` or `published` not in `YYYY-MM-DD` form; `start` after `end`; `published`
+    before `end`.
+
+    ## Why it matters
+    PMLR requires ISO dates, and a past volume of this workshop was published with a date
+    before the workshop took place.
+
+    ## How to fix
+    Correct the dates.
+    """
+    source = sources.volume
+    if source is None or not isinstance(source.data, dict):
+        return
+    fields = source.data.get("proceedings")
+    if not isinstance(fields, dict):
+        return
+    dates = {}
+    for name in ("start", "end", "published"):
+        value = fields.get(name)
+        if value is None:
+            continue
+        date = parse_date(value)
+        path: PathKey = ("proceedings", name)
+        if date is None:
+            yield Violation(
+                f"{format_path(path)}: {value!r} is not a date in YYYY-MM-DD form",
+                file=source.file,
+                line=source.line(path),
+            )
+        else:
+            dates[name] = date
+    for early, late in (("start", "end"), ("end", "published")):
+        if early in dates and late in dates and dates[early] > dates[late]:
+            path = ("proceedings", late)
+            yield Violation(
+                f"{format_path(path)}: {dates[late].isoformat()} is before "
+                f"{early} ({dates[early].isoformat()})",
+                file=source.file,
+                line=source.line(path),
+            )
+
+
+def _schema(sources: VolumeSources, kind: str) -> Iterator[Violation]:
+    problems: list[tuple[YamlSource, SchemaProblem]] = sources.memo.get("schema") or []
+    if "schema" not in sources.memo:
+        for source, schema in ((sources.volume, VOLUME_FILE), (sources.papers, PAPERS_FILE)):
+            if source is not None:
+                problems += [(source, problem) for problem in schema_problems(source, schema)]
+        sources.memo["schema"] = problems
+    for source, problem in problems:
+        if problem.kind == kind:
+            where = format_path(problem.path)
+            yield Violation(
+                f"{where}: {problem.message}" if where else problem.message,
+                file=source.file,
+                line=source.line(problem.path),
+            )
+
+
+def _papers(sources: VolumeSources) -> Iterator[tuple[int, dict[str, Any], YamlSource]]:
+    source = sources.papers
+    if source is None or not isinstance(source.data, dict):
+        return
+    papers = source.data.get("papers")
+    for index, entry in enumerate(papers if isinstance(papers, list) else []):
+        if isinstance(entry, dict):
+            yield index, entry, source
+
+
+def _track_ids(sources: VolumeSources) -> set[str]:
+    data = sources.volume.data if sources.volume is not None else None
+    tracks = data.get("tracks") if isinstance(data, dict) else None
+    if not isinstance(tracks, list) or not tracks:
+        return {"long", "tiny"}
+    return {
+        str(track["id"]).strip()
+        for track in tracks
+        if isinstance(track, dict) and isinstance(track.get("id"), str)
+    }
+
+
+def _duplicates(sources: VolumeSources, name: str, key: Any, noun: str) -> Iterator[Violation]:
+    seen: dict[str, list[int]] = defaultdict(list)
+    source = sources.papers
+    for index, entry, _ in _papers(sources):
+        value = entry.get(name)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and key(str(value)):
+            seen[key(str(value))].append(index)
+    if source is None:
+        return
+    for indexes in seen.values():
+        first = indexes[0]
+        for index in indexes[1:]:
+            path: PathKey = ("papers", index, name)
+            first_line = source.line(("papers", first, name))
+            yield Violation(
+                f"{format_path(path)}: the same {noun} as papers[{first}] (line {first_line})",
+                file=source.file,
+                line=source.line(path),
+            )

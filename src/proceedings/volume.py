@@ -1,0 +1,273 @@
+"""The volume: `volume.yaml` and `papers.yaml` read into dataclasses.
+
+Reading is lenient: whatever can be understood becomes a `Volume`, and the rules of subject
+"volume" (checks/volume.py) report what is wrong with the sources, each with its file, line
+and field path. Nothing here raises on bad metadata.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from proceedings.texts import NameParts, split_name
+from proceedings.yamlsource import YamlError, YamlSource, read_yaml
+
+VOLUME_FILE = "volume.yaml"
+PAPERS_FILE = "papers.yaml"
+DEFAULT_TRACKS: dict[str, tuple[str, float]] = {
+    "long": ("Long Papers", 5),
+    "tiny": ("Tiny Papers", 2),
+}
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    given: str
+    family: str
+    suffix: str = ""
+    latin: str | None = None  # an ASCII spelling for PMLR when the name is in another script
+    affiliation: str | None = None
+    email: str | None = None
+    orcid: str | None = None
+    openreview: str | None = None
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: str
+    page_limit: float
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    authors: tuple[Author, ...]
+    abstract: str
+    track: str
+    archival: bool
+    pdf: Path | None  # absolute; None when the path given leaves the volume folder
+    pdf_shown: str  # as written, relative to the volume folder
+    line: int  # where the entry starts in papers.yaml
+    section: str | None = None
+    openreview: str | None = None
+    supplementary: Path | None = None
+    pmlr_key: str | None = None
+    order: int | None = None
+
+
+@dataclass(frozen=True)
+class VenueRules:
+    page_size: str = "letter"
+    running_head: str | None = None
+    not_counted: tuple[str, ...] = ()
+    disclosure_required: bool = True
+
+
+@dataclass
+class Volume:
+    root: Path
+    proceedings: dict[str, Any]
+    tracks: tuple[Track, ...]
+    venue: VenueRules
+    frontmatter: dict[str, Any]
+    papers: list[Paper]
+
+    def track(self, track_id: str) -> Track | None:
+        return next((track for track in self.tracks if track.id == track_id), None)
+
+
+@dataclass
+class VolumeSources:
+    """The raw YAML of a volume folder, with positions: what the volume rules read."""
+
+    root: Path
+    volume: YamlSource | None
+    papers: YamlSource | None
+    errors: list[YamlError] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict)  # work shared between rules
+
+
+def is_volume(folder: Path) -> bool:
+    return (folder / PAPERS_FILE).is_file() or (folder / VOLUME_FILE).is_file()
+
+
+def read_sources(root: Path) -> VolumeSources:
+    sources = VolumeSources(root=root, volume=None, papers=None)
+    for name in (VOLUME_FILE, PAPERS_FILE):
+        path = root / name
+        if not path.exists():
+            if name == PAPERS_FILE:
+                sources.errors.append(YamlError(name, None, "is missing from the volume folder"))
+            continue
+        try:
+            source = read_yaml(path, name)
+        except YamlError as error:
+            sources.errors.append(error)
+            continue
+        if name == VOLUME_FILE:
+            sources.volume = source
+        else:
+            sources.papers = source
+    return sources
+
+
+def inside(root: Path, relative: str) -> Path | None:
+    """`relative` resolved under `root`, or None when it leaves the folder (`../`, `/etc`)."""
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        return None
+    resolved = (root / candidate).resolve()
+    base = root.resolve()
+    if resolved != base and base not in resolved.parents:
+        return None
+    return root / candidate
+
+
+def build_volume(sources: VolumeSources) -> Volume:
+    """The volume as far as the sources allow; problems are the volume rules' to report."""
+    data = _mapping(sources.volume.data if sources.volume else None)
+    tracks = _tracks(data.get("tracks"))
+    venue = _venue(_mapping(data.get("venue")))
+    papers_data = _mapping(sources.papers.data if sources.papers else None).get("papers")
+    papers = []
+    for index, entry in enumerate(papers_data if isinstance(papers_data, list) else []):
+        paper = _paper(sources, index, entry)
+        if paper is not None:
+            papers.append(paper)
+    return Volume(
+        root=sources.root,
+        proceedings=_mapping(data.get("proceedings")),
+        tracks=tracks,
+        venue=venue,
+        frontmatter=_mapping(data.get("frontmatter")),
+        papers=papers,
+    )
+
+
+def load_volume(root: Path) -> tuple[Volume, VolumeSources]:
+    sources = read_sources(root)
+    return build_volume(sources), sources
+
+
+def author_parts(entry: dict[str, Any]) -> NameParts | None:
+    """Given and family names: explicit ones in the metadata win over the split of `name`."""
+    given, family = entry.get("given"), entry.get("family")
+    if isinstance(family, str) and family.strip():
+        return NameParts(given=str(given or "").strip(), family=family.strip())
+    name = entry.get("name")
+    return split_name(name) if isinstance(name, str) else None
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return " ".join(str(value).split()) if not isinstance(value, bool) else ""
+
+
+def _optional(value: Any) -> str | None:
+    text = _text(value)
+    return text or None
+
+
+def _tracks(value: Any) -> tuple[Track, ...]:
+    if not isinstance(value, list) or not value:
+        return tuple(Track(key, title, limit) for key, (title, limit) in DEFAULT_TRACKS.items())
+    tracks = []
+    for entry in value:
+        if not isinstance(entry, dict) or not _text(entry.get("id")):
+            continue
+        limit = entry.get("page_limit")
+        tracks.append(
+            Track(
+                id=_text(entry.get("id")),
+                title=_text(entry.get("title")) or _text(entry.get("id")),
+                page_limit=float(limit) if isinstance(limit, (int, float)) else 5.0,
+            )
+        )
+    return tuple(tracks)
+
+
+def _venue(data: dict[str, Any]) -> VenueRules:
+    names = data.get("not_counted")
+    return VenueRules(
+        page_size=_text(data.get("page_size")) or "letter",
+        running_head=_optional(data.get("running_head")),
+        not_counted=tuple(_text(name) for name in names if _text(name))
+        if isinstance(names, list)
+        else (),
+        disclosure_required=data.get("disclosure_required") is not False,
+    )
+
+
+def _paper(sources: VolumeSources, index: int, entry: Any) -> Paper | None:
+    if not isinstance(entry, dict) or _text(entry.get("id")) == "":
+        return None
+    assert sources.papers is not None
+    paper_id = _text(entry["id"])
+    pdf_shown = _text(entry.get("pdf")) or f"pdf/{paper_id}.pdf"
+    pdf = inside(sources.root, pdf_shown)
+    supplementary = _optional(entry.get("supplementary"))
+    order = entry.get("order")
+    return Paper(
+        id=paper_id,
+        title=_text(entry.get("title")),
+        authors=tuple(_authors(entry.get("authors"))),
+        abstract=str(entry.get("abstract") or "").strip(),
+        track=_text(entry.get("track")) or "long",
+        archival=entry.get("archival") is not False,
+        pdf=pdf.absolute() if pdf is not None else None,
+        pdf_shown=pdf_shown,
+        line=sources.papers.line(("papers", index)) or 1,
+        section=_optional(entry.get("section")),
+        openreview=_optional(entry.get("openreview")),
+        supplementary=inside(sources.root, supplementary) if supplementary else None,
+        pmlr_key=_optional(entry.get("pmlr_key")),
+        order=order if isinstance(order, int) and not isinstance(order, bool) else None,
+    )
+
+
+def _authors(value: Any) -> list[Author]:
+    authors = []
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict) or not _text(entry.get("name")):
+            continue
+        parts = author_parts(entry) or NameParts(given="", family=_text(entry["name"]))
+        authors.append(
+            Author(
+                name=_text(entry["name"]),
+                given=parts.given,
+                family=parts.family,
+                suffix=parts.suffix,
+                latin=_optional(entry.get("latin")),
+                affiliation=_optional(entry.get("affiliation")),
+                email=_optional(entry.get("email")),
+                orcid=_optional(entry.get("orcid")),
+                openreview=_optional(entry.get("openreview")),
+            )
+        )
+    return authors

@@ -1,0 +1,125 @@
+"""YAML read with the line of every value, so a problem can be named as `file:line: path`.
+
+Only plain data is accepted (PyYAML's safe loader); anchors and aliases, which metadata never
+needs and which make "billion laughs" bombs possible, are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PathKey = tuple[str | int, ...]
+
+# A generous bound on the values of one file: thousands of papers with a dozen fields each.
+MAX_NODES = 2_000_000
+
+
+class YamlError(Exception):
+    """The file cannot be read as YAML; `line` is 1-based when known."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class YamlSource:
+    """The data of one YAML file and where each value stands in it."""
+
+    file: str  # as shown to people: a path relative to the volume folder
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, path: PathKey) -> int | None:
+        """The line of the value at `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def format_path(path: PathKey) -> str:
+    """`papers[6].authors[2].name` for ("papers", 6, "authors", 2, "name")."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def read_yaml(path: Path, shown_as: str) -> YamlSource:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise YamlError(shown_as, None, f"cannot be read ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise YamlError(shown_as, line, "is not valid UTF-8 text") from None
+    return parse_yaml(text, shown_as)
+
+
+def parse_yaml(text: str, shown_as: str) -> YamlSource:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or "syntax error"
+        raise YamlError(shown_as, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as error:
+        raise YamlError(shown_as, None, f"YAML error: {error}") from None
+    if node is None:
+        return YamlSource(file=shown_as, data=None, lines={(): 1})
+    source = YamlSource(file=shown_as, data=None)
+    source.data = _Builder(shown_as, source.lines).build(node, ())
+    return source
+
+
+class _Builder:
+    def __init__(self, file: str, lines: dict[PathKey, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        line = node.start_mark.line + 1
+        # An alias is the same node met twice; refusing it defuses "billion laughs".
+        if id(node) in self.seen:
+            raise YamlError(self.file, line, "uses a YAML alias (*name); write the value out")
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            raise YamlError(self.file, line, "has too many values to be metadata")
+        self.lines[path] = line
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise YamlError(self.file, line, "uses a YAML merge key (<<)")
+                key = _scalar(key_node, self.file)
+                result[key] = self.build(value_node, (*path, str(key)))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return _scalar(node, self.file)
+
+
+def _scalar(node: yaml.Node, file: str) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise YamlError(file, node.start_mark.line + 1, "uses a list or mapping as a key")
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as error:
+        line = node.start_mark.line + 1
+        raise YamlError(file, line, f"cannot read a value: {error.problem}") from None
