@@ -1,0 +1,1 @@
+"""Assembling the volume: plan, render, assemble."""

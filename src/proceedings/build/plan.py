@@ -1,0 +1,171 @@
+"""The plan of a volume: archival papers in order, their PMLR keys and page ranges.
+
+Order: by track (in the order volume.yaml lists the tracks), then by an explicit `order`, then
+by title. Keys follow PMLR: the first author's family name in ASCII lower case, without
+particles ("von Kügelgen" -> "kugelgen"), the two-digit year and a letter (`garcia26a`,
+`garcia26b`); `pmlr_key` in the metadata overrides. Page ranges run consecutively from 1 over
+the archival papers, each as long as its PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from proceedings.texts import match_key, split_name
+from proceedings.volume import Author, Paper, Track, Volume
+
+PageCounter = Callable[[Path], int]
+
+
+class PlanError(Exception):
+    """The volume cannot be planned; the message says which paper and why."""
+
+
+@dataclass(frozen=True)
+class PlannedPaper:
+    paper: Paper
+    track: Track
+    key: str
+    first_page: int
+    last_page: int
+
+    @property
+    def pages(self) -> int:
+        return self.last_page - self.first_page + 1
+
+    @property
+    def page_range(self) -> str:
+        return f"{self.first_page}-{self.last_page}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    volume: Volume
+    archival: tuple[PlannedPaper, ...]
+    non_archival: tuple[Paper, ...]  # listed in the front matter and on the site only
+
+    @property
+    def total_pages(self) -> int:
+        return self.archival[-1].last_page if self.archival else 0
+
+    def by_track(self) -> list[tuple[Track, list[PlannedPaper]]]:
+        return [
+            (track, [item for item in self.archival if item.track.id == track.id])
+            for track in self.volume.tracks
+            if any(item.track.id == track.id for item in self.archival)
+        ]
+
+
+def pdf_page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def plan_volume(volume: Volume, count_pages: PageCounter = pdf_page_count) -> Plan:
+    year = _year(volume)
+    track_order = {track.id: index for index, track in enumerate(volume.tracks)}
+    tracks = {track.id: track for track in volume.tracks}
+    archival = sorted(
+        (paper for paper in volume.papers if paper.archival),
+        key=lambda paper: (
+            track_order.get(paper.track, len(track_order)),
+            paper.order is None,
+            paper.order or 0,
+            match_key(paper.title),
+        ),
+    )
+    keys = _keys(archival, year)
+    planned: list[PlannedPaper] = []
+    next_page = 1
+    for paper in archival:
+        if paper.pdf is None or not paper.pdf.is_file():
+            raise PlanError(f"paper {paper.id}: its PDF {paper.pdf_shown} is missing")
+        try:
+            pages = count_pages(paper.pdf)
+        except Exception as error:  # noqa: BLE001 - any reader failure means the same to a person
+            raise PlanError(
+                f"paper {paper.id}: {paper.pdf_shown} cannot be read ({error})"
+            ) from None
+        if pages < 1:
+            raise PlanError(f"paper {paper.id}: {paper.pdf_shown} has no pages")
+        track = tracks.get(paper.track) or Track(paper.track, paper.track.title(), 5)
+        planned.append(
+            PlannedPaper(
+                paper=paper,
+                track=track,
+                key=keys[paper.id],
+                first_page=next_page,
+                last_page=next_page + pages - 1,
+            )
+        )
+        next_page += pages
+    non_archival = tuple(
+        sorted(
+            (paper for paper in volume.papers if not paper.archival),
+            key=lambda paper: (
+                track_order.get(paper.track, len(track_order)),
+                match_key(paper.title),
+            ),
+        )
+    )
+    return Plan(volume=volume, archival=tuple(planned), non_archival=non_archival)
+
+
+def ascii_family(author: Author) -> str:
+    """The family name for a PMLR key: ASCII letters, lower case, without particles."""
+    family = author.family
+    if author.latin:
+        parts = split_name(author.latin)
+        family = parts.family if parts else author.latin
+    words = family.split()
+    while len(words) > 1 and words[0].islower():
+        words = words[1:]  # "van der Berg" -> "Berg"
+    decomposed = unicodedata.normalize("NFKD", " ".join(words).translate(_FOLD))
+    return re.sub(r"[^a-z]", "", decomposed.lower())
+
+
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "Ł": "L", "đ": "d"})
+
+
+def _keys(papers: list[Paper], year: int) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    taken = Counter(paper.pmlr_key for paper in papers if paper.pmlr_key)
+    for key, count in taken.items():
+        if count > 1:
+            raise PlanError(f"pmlr_key {key!r} is given to {count} papers")
+    used = set(taken)
+    for paper in papers:
+        if paper.pmlr_key:
+            keys[paper.id] = paper.pmlr_key
+            continue
+        base = (ascii_family(paper.authors[0]) if paper.authors else "") or "paper"
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            candidate = f"{base}{year % 100:02d}{letter}"
+            if candidate not in used:
+                break
+        else:
+            raise PlanError(f"more than 26 papers share the key {base}{year % 100:02d}")
+        used.add(candidate)
+        keys[paper.id] = candidate
+    return keys
+
+
+def _year(volume: Volume) -> int:
+    year = volume.proceedings.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    start = volume.proceedings.get("start")
+    text = str(start or "")
+    if re.match(r"^\d{4}", text):
+        return int(text[:4])
+    raise PlanError("volume.yaml: proceedings.year is missing; it is needed for the PMLR keys")
