@@ -1,0 +1,176 @@
+"""The PMLR upload: one BibTeX file and `<key>.pdf` (and `<key>-supp.*`) files, flat.
+
+Everything written to the .bib is ASCII LaTeX, as PMLR requires: accents as `{\\"o}`, `%` as
+`\\%`, characters PMLR refuses escaped (`\\_` becomes `\\textunderscore{}`), `$...$` math kept
+as written. Names are `Family, Given` joined by `and`; a name in another script is written in
+its `latin` spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from proceedings.build.plan import Plan, PlannedPaper
+from proceedings.texts import non_ascii, split_name, to_ascii_latex
+from proceedings.volume import Author, parse_date
+
+# Characters that PMLR's pipeline mishandles in titles and abstracts, written as text macros.
+_TEXT_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "$": r"\textdollar{}",
+    "_": r"\textunderscore{}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+_SPECIAL = re.compile(r"[\\{}$_%&#^~]")
+_MATH = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+(?<!\\)\$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class PmlrError(Exception):
+    """Text that cannot be written for PMLR; the message names the paper and field."""
+
+
+def bib_text(text: str, where: str) -> str:
+    """`text` as one line of ASCII LaTeX for a PMLR field; `where` names it in errors."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    parts: list[str] = []
+    position = 0
+    for math in _MATH.finditer(text):
+        parts.append(_plain(text[position : math.start()]))
+        parts.append(math.group(0))
+        position = math.end()
+    parts.append(_plain(text[position:]))
+    result = "".join(parts)
+    left = non_ascii(result)
+    if left:
+        raise PmlrError(f"{where}: no LaTeX form for {' '.join(left[:8])}")
+    return result
+
+
+def _plain(text: str) -> str:
+    escaped = _SPECIAL.sub(lambda match: _TEXT_SPECIALS[match.group(0)], text)
+    return str(to_ascii_latex(escaped))
+
+
+def person(author: Author, where: str) -> str:
+    """`Family, Given` in ASCII LaTeX (the `latin` spelling for names in other scripts)."""
+    family, given = author.family, author.given
+    if author.latin:
+        parts = split_name(author.latin)
+        family, given = (parts.family, parts.given) if parts else (author.latin, "")
+    name = bib_text(family, where)
+    if author.suffix:
+        name += f", {bib_text(author.suffix, where)}"
+    return f"{name}, {bib_text(given, where)}" if given else name
+
+
+def people(authors: Iterable[Author], where: str) -> str:
+    return " and ".join(person(author, f"{where}[{index}]") for index, author in enumerate(authors))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "volume"
+
+
+def render_bib(plan: Plan) -> str:
+    """The whole PMLR .bib file, byte-identical for the same plan."""
+    entries = [_proceedings_entry(plan)]
+    entries += [_paper_entry(plan, item) for item in plan.archival]
+    return "\n".join(entries)
+
+
+def _field(name: str, value: str) -> str:
+    return f"  {name} = {{{value}}},\n"
+
+
+def _proceedings_entry(plan: Plan) -> str:
+    fields = plan.volume.proceedings
+    where = "volume.yaml: proceedings"
+    editors = [_author_from(entry) for entry in fields.get("editors") or [] if _author_from(entry)]
+    lines = [f"@Proceedings{{{slug(str(fields.get('shortname', 'volume')))},\n"]
+    lines.append(
+        _field("booktitle", bib_text(str(fields.get("booktitle", "")), f"{where}.booktitle"))
+    )
+    lines.append(_field("name", bib_text(str(fields.get("name", "")), f"{where}.name")))
+    lines.append(
+        _field("shortname", bib_text(str(fields.get("shortname", "")), f"{where}.shortname"))
+    )
+    lines.append(_field("year", str(fields.get("year", ""))))
+    lines.append(_field("editor", people([e for e in editors if e], f"{where}.editors")))
+    lines.append(_field("volume", str(fields.get("volume", ""))))
+    for name in ("start", "end", "published"):
+        date = parse_date(fields.get(name))
+        lines.append(_field(name, date.isoformat() if date else str(fields.get(name, ""))))
+    lines.append(_field("address", bib_text(str(fields.get("address", "")), f"{where}.address")))
+    lines.append(_field("conference_url", str(fields.get("conference_url", ""))))
+    lines.append(_field("conference_number", str(fields.get("conference_number", ""))))
+    tracks = plan.by_track()
+    if len(tracks) > 1:
+        sections = "|".join(
+            f"{track.id}={bib_text(track.title, f'volume.yaml: tracks.{track.id}')}"
+            for track, _ in tracks
+        )
+        lines.append(_field("sections", sections))
+    lines.append("}\n")
+    return "".join(lines)
+
+
+def _paper_entry(plan: Plan, item: PlannedPaper) -> str:
+    paper = item.paper
+    where = f"papers.yaml: paper {paper.id}"
+    lines = [f"@InProceedings{{{item.key},\n"]
+    lines.append(_field("title", bib_text(paper.title, f"{where} title")))
+    lines.append(_field("author", people(paper.authors, f"{where} authors")))
+    lines.append(_field("pages", item.page_range))
+    lines.append(_field("abstract", bib_text(paper.abstract, f"{where} abstract")))
+    if len(plan.by_track()) > 1:
+        lines.append(_field("section", item.track.id))
+    if paper.openreview:
+        lines.append(_field("openreview", paper.openreview))
+    if paper.supplementary is not None:
+        lines.append(_field("supplementary", f"Supplementary:{supp_name(item)}"))
+    lines.append("}\n")
+    return "".join(lines)
+
+
+def supp_name(item: PlannedPaper) -> str:
+    supplementary = item.paper.supplementary
+    suffix = supplementary.suffix.lower() if supplementary is not None else ".pdf"
+    return f"{item.key}-supp{suffix}"
+
+
+def write_pmlr(plan: Plan, out_dir: Path) -> Path:
+    """Write the bib and the renamed PDFs into `out_dir` (flat); return the bib's path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shortname = str(plan.volume.proceedings.get("shortname", "volume"))
+    bib = out_dir / f"{slug(shortname)}.bib"
+    bib.write_text(render_bib(plan), encoding="ascii")
+    for item in plan.archival:
+        assert item.paper.pdf is not None
+        shutil.copyfile(item.paper.pdf, out_dir / f"{item.key}.pdf")
+        if item.paper.supplementary is not None and item.paper.supplementary.is_file():
+            shutil.copyfile(item.paper.supplementary, out_dir / supp_name(item))
+    return bib
+
+
+def _author_from(entry: object) -> Author | None:
+    name = entry.get("name") if isinstance(entry, dict) else entry
+    if not isinstance(name, str) or not name.strip():
+        return None
+    parts = split_name(name)
+    latin = entry.get("latin") if isinstance(entry, dict) else None
+    return Author(
+        name=name,
+        given=parts.given if parts else "",
+        family=parts.family if parts else name,
+        latin=latin if isinstance(latin, str) else None,
+    )
