@@ -15,51 +15,6 @@ import jinja2
 from proceedings.build.plan import Plan
 from proceedings.volume import Paper
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>
-body { font-family: Georgia, "Times New Roman", serif; max-width: 52rem; margin: 2rem auto;
-       padding: 0 1rem; color: #222; line-height: 1.45; }
-h1 { font-size: 1.7rem; margin-bottom: .2rem; }
-.sub { color: #555; margin-top: 0; }
-h2 { font-size: 1.3rem; border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2rem; }
-article { margin: 1.1rem 0; }
-.title { font-weight: bold; }
-.authors { font-style: italic; }
-.meta { font-size: .9rem; color: #555; }
-.tag { font-size: .75rem; border: 1px solid #999; border-radius: 3px; padding: 0 .3rem;
-       margin-left: .4rem; color: #555; }
-details { font-size: .95rem; margin-top: .2rem; }
-summary { cursor: pointer; color: #345; }
-a { color: #1a4f8b; }
-</style>
-</head>
-<body>
-<h1>{{ title }}</h1>
-<p class="sub">{{ subtitle }}</p>
-{% for section in sections %}
-<h2 id="{{ section.anchor }}">{{ section.title }}</h2>
-{% for entry in section.entries %}
-<article id="paper-{{ entry.paper.id }}">
-<div class="title">{{ entry.paper.title }}{% if not entry.paper.archival %}<span class="tag">non-archival</span>{% endif %}</div>
-<div class="authors">{{ entry.authors }}</div>
-<div class="meta">
-{%- if entry.pdf %}<a href="{{ entry.pdf }}">PDF</a>{% endif %}
-{%- if entry.pages %} &middot; pages {{ entry.pages }}{% endif %}
-{%- if entry.paper.openreview %} &middot; <a href="https://openreview.net/forum?id={{ entry.paper.openreview | urlencode }}">OpenReview</a>{% endif %}
-</div>
-{% if entry.paper.abstract %}<details><summary>Abstract</summary><p>{{ entry.paper.abstract }}</p></details>{% endif %}
-</article>
-{% endfor %}
-{% endfor %}
-</body>
-</html>
-"""
-
 
 @dataclass(frozen=True)
 class _Entry:
@@ -78,7 +33,11 @@ class _Section:
 
 def render_site(plan: Plan, pdf_prefix: str = "../pmlr/") -> str:
     """The page's HTML: the same plan always gives the same bytes."""
-    environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("proceedings", "templates/site"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
     sections = []
     for track in plan.volume.tracks:
         entries = [
@@ -99,7 +58,7 @@ def render_site(plan: Plan, pdf_prefix: str = "../pmlr/") -> str:
         for value in (fields.get("shortname"), fields.get("address"), fields.get("start"))
         if value
     )
-    return environment.from_string(_TEMPLATE).render(
+    return environment.get_template("index.html.j2").render(
         title=str(fields.get("booktitle") or fields.get("name") or "Accepted papers"),
         subtitle=subtitle,
         sections=sections,
