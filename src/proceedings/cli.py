@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from proceedings import __version__
+from proceedings.build.pipeline import PARTS, BuildError, build_volume
 from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule
 from proceedings.pdf.structure import HeadingNames
-from proceedings.report import Report, render_json, render_text
+from proceedings.report import FileReport, Report, render_json, render_text
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume
 
 FORMATS = {"text": render_text, "json": render_json}
@@ -97,6 +98,97 @@ def check(
     _write(FORMATS[output_format](report), output)
     unreadable_metadata = any(item.unreadable for item in report.files if item.kind == "metadata")
     sys.exit(2 if unreadable_metadata else 1 if report.errors else 0)
+
+
+@cli.command()
+@click.argument(
+    "volume_dir",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Folder to build into; it is replaced as a whole when the build succeeds.",
+)
+@click.option(
+    "--only",
+    metavar="PARTS",
+    help=f"Build only these parts, comma-separated: {', '.join(PARTS)}. The other parts of a "
+    "previous build are kept.",
+)
+@click.option(
+    "--no-check",
+    is_flag=True,
+    help="Do not check the papers' PDFs into report.json (faster).",
+)
+def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) -> None:
+    """Build the volume: the PMLR upload, front matter, volume.pdf and a web index.
+
+    VOLUME_DIR defaults to ./papers. Everything is written into a temporary folder first and
+    then moved into place, so an interrupted build leaves the previous one whole; the volume
+    folder is only read.
+
+    \b
+    Example:
+        proceedings build
+        proceedings build papers -o build --only pmlr,site
+    """
+    root = volume_dir or DEFAULT_VOLUME
+    if not is_volume(root):
+        raise click.UsageError(f"{root} is not a volume folder (no {PAPERS_FILE} in it)")
+    parts = _parts(only)
+    if out.resolve() == root.resolve() or root.resolve() in out.resolve().parents:
+        raise click.UsageError("the output folder must not be inside the volume folder")
+    try:
+        result = build_volume(root, out, only=parts, check_papers=not no_check, progress=_progress)
+    except BuildError as error:
+        if error.findings:
+            click.echo(
+                render_text(Report(papers=[], files=[_findings_file(root, error)])), err=True
+            )
+        raise click.ClickException(str(error)) from None
+    labels = {
+        "pmlr": "PMLR upload",
+        "frontmatter": "front matter",
+        "volume": "volume PDF",
+        "site": "web index",
+        "report": "check report",
+    }
+    for part, path in result.outputs.items():
+        click.echo(f"{labels[part]:<14} {path}")
+    if result.paper_errors:
+        click.echo(
+            f"{result.paper_errors} error{'s' if result.paper_errors != 1 else ''} in the papers; "
+            f"see {out / 'report.json'} or run `proceedings check {root}`"
+        )
+    click.echo(f"Built {root} into {out} in {result.seconds:.1f} s.")
+
+
+def _parts(only: str | None) -> tuple[str, ...]:
+    if only is None:
+        return PARTS
+    parts = tuple(part.strip() for part in only.split(",") if part.strip())
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown or not parts:
+        raise click.BadParameter(
+            f"{', '.join(unknown) or 'nothing'} is not a part; choose from {', '.join(PARTS)}",
+            param_hint="--only",
+        )
+    return parts
+
+
+def _findings_file(root: Path, error: BuildError) -> FileReport:
+    return FileReport(file=str(root), kind="metadata", findings=error.findings)
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"... {message}", err=True)
 
 
 @cli.command()
