@@ -11,6 +11,12 @@ from proceedings import __version__
 from proceedings.build.pipeline import PARTS, BuildError, build_volume
 from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule
+from proceedings.openreview import (
+    DEFAULT_TRACK_VALUES,
+    ImportOptions,
+    OpenReviewImportError,
+    import_openreview,
+)
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, Report, render_json, render_text
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume
@@ -189,6 +195,89 @@ def _findings_file(root: Path, error: BuildError) -> FileReport:
 def _progress(message: str) -> None:
     if sys.stderr.isatty():
         click.echo(f"... {message}", err=True)
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import accepted papers into papers.yaml."""
+
+
+@import_group.command(name="openreview")
+@click.argument("notes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--papers",
+    "papers_yaml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_VOLUME / PAPERS_FILE,
+    show_default=True,
+    help="The papers.yaml to create or update.",
+)
+@click.option("--venue-id", help="Venue id of accepted papers (default: inferred from the export).")
+@click.option("--track-field", metavar="FIELD", help="Content field that holds the track.")
+@click.option(
+    "--track-value",
+    "track_values",
+    multiple=True,
+    metavar="TEXT=TRACK",
+    help='Map a track field value or venue label to a track id, e.g. "Tiny Paper=tiny". '
+    "Repeatable.",
+)
+@click.option("--default-track", default="long", show_default=True, help="Track when none matches.")
+@click.option(
+    "--archival-field", metavar="FIELD", help="Content field that holds the archival choice."
+)
+@click.option(
+    "--archival-value",
+    "archival_values",
+    multiple=True,
+    metavar="VALUE",
+    help="A value of --archival-field that means archival (exact, any case). Repeatable.",
+)
+def import_openreview_command(
+    notes: Path,
+    papers_yaml: Path,
+    venue_id: str | None,
+    track_field: str | None,
+    track_values: tuple[str, ...],
+    default_track: str,
+    archival_field: str | None,
+    archival_values: tuple[str, ...],
+) -> None:
+    """Turn an OpenReview notes export into papers.yaml, keeping hand edits.
+
+    Only accepted papers are imported. On a re-import, fields edited by hand in papers.yaml
+    since the last import are kept; the others take OpenReview's values; papers no longer
+    accepted stay and are reported. What changed is printed paper by paper.
+
+    \b
+    Example:
+        proceedings import openreview notes.json --track-field track \\
+            --track-value "Tiny Paper=tiny" --archival-field archival --archival-value Yes
+    """
+    mapping = {}
+    for item in track_values:
+        text, separator, track = item.rpartition("=")
+        if not separator or not text.strip() or not track.strip():
+            raise click.BadParameter(f"{item!r} is not TEXT=TRACK", param_hint="--track-value")
+        mapping[text.strip()] = track.strip()
+    options = ImportOptions(
+        venue_id=venue_id,
+        track_field=track_field,
+        track_values=mapping or dict(DEFAULT_TRACK_VALUES),
+        default_track=default_track,
+        archival_field=archival_field,
+        archival_values=archival_values,
+    )
+    try:
+        result = import_openreview(notes, papers_yaml, options)
+    except OpenReviewImportError as error:
+        raise click.ClickException(str(error)) from None
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for line in result.lines():
+        click.echo(line)
+    where = "unchanged" if not result.changed else f"written to {papers_yaml}"
+    click.echo(f"{result.summary()}; {where}.")
 
 
 @cli.command()
