@@ -113,3 +113,24 @@ def test_every_command_and_option_has_help() -> None:
     check_help = run_cli("check", "--help").output
     for option in ("--track", "--page-limit", "--not-counted", "--format", "--output"):
         assert option in check_help
+
+
+def test_bib_files_are_checked_and_reported_apart_from_papers(tmp_path: Path) -> None:
+    bib = tmp_path / "references.bib"
+    bib.write_text(
+        "@article{a, title={One}, author={Doe, Jane}, journal={J}, year={2020}}\n"
+        "@article{a, title={Two}, author={Roe, Rick}, journal={J}, year={2021}}\n"
+    )
+    code, report = check_json(bib, PASSING)
+    assert code == 1
+    assert report["files"][0]["kind"] == "bib"
+    assert [(f["code"], f["line"]) for f in report["files"][0]["findings"]] == [("BIB003", 2)]
+    assert report["summary"] == {"papers": 1, "files": 1, "errors": 1, "warnings": 0}
+
+
+def test_hint_is_shown_once_per_rule_in_a_block(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("".join(f"@misc{{k{n}, title={{T{n}}}, year={{2999}}}}\n" for n in range(3)))
+    result = run_cli("check", bib)
+    assert result.output.count("BIB008") == 3
+    assert result.output.count("hint:") == 1

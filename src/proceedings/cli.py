@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from proceedings import __version__
+from proceedings.bib import check_bib
 from proceedings.build.pipeline import PARTS, BuildError, build_volume
 from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule
@@ -82,8 +83,9 @@ def check(
 ) -> None:
     """Check camera-ready PDFs for what would get them bounced.
 
-    FILES are PDFs, folders of PDFs, or volume folders (with papers.yaml); without FILES the
-    volume in ./papers is checked: its metadata, and each paper against its own track.
+    FILES are PDFs, folders of PDFs, volume folders (with papers.yaml) or BibTeX files (a
+    PMLR volume file or a reference list); without FILES the volume in ./papers is checked:
+    its metadata, and each paper against its own track.
 
     The main text of a PDF runs up to the references, acknowledgments, LLM-usage disclosure,
     appendix or other trailing material, which do not count. Exits with 0 when no errors are
@@ -94,6 +96,7 @@ def check(
         proceedings check paper.pdf --track tiny
         proceedings check pdf/*.pdf --format json -o report.json
         proceedings check                 # the volume in ./papers
+        proceedings check build/pmlr/icbinb-2026.bib references.bib
     """
     options = CheckOptions(
         track=track,
@@ -322,6 +325,8 @@ def _check_inputs(paths: tuple[Path, ...], options: CheckOptions) -> Report:
             part = check_volume(path, options)
             report.papers += part.papers
             report.files += part.files
+        elif path.suffix.lower() == ".bib":
+            report.files.append(check_bib(path, options.rules))
         else:
             loose += _pdf_files(path)
     report.papers += check_paths(loose, options).papers

@@ -207,11 +207,13 @@ def _paper_block(paper: PaperReport) -> str:
 
 def _finding_lines(findings: Sequence[Finding]) -> list[str]:
     lines: list[str] = []
+    hinted: set[tuple[str, str]] = set()  # a hint said once per rule is enough to read
     for finding in findings:
         where = finding.where
         severity = finding.severity.value
         lines.append(f"  {severity:<7} {finding.code:<7} {where:<8} {finding.message}")
-        if finding.hint:
+        if finding.hint and (finding.code, finding.hint) not in hinted:
+            hinted.add((finding.code, finding.hint))
             lines.append(f"  {'':<7} {'':<7} {'':<8} hint: {finding.hint}")
     return lines
 

@@ -1,0 +1,326 @@
+"""Read a .bib file with bibtexparser 2, keep every line number, and never raise on bad input.
+
+bibtexparser splits the file into blocks and keeps those it cannot parse (its failed blocks)
+with their lines, so the entries around a broken one are still read. It is lenient where
+BibTeX is not: a missing comma between two fields, a value followed by stray text, an empty
+value or a stray `}` that ends an entry early all parse without complaint. Values are
+therefore decoded here (delimiters, `@string` macros, `#` joins), and what BibTeX would
+reject is kept as a syntax error of the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
+
+from proceedings.bib.model import BibEntry, BibField, BibFile, BibProblem
+
+# Macros that BibTeX's standard styles define (months and journal abbreviations).
+PREDEFINED_STRINGS = {
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+} | {
+    name: name
+    for name in (
+        "acmcs acta cacm ibmjrd ibmsj ieeese ieeetc ieeetcad ipl jacm jcss scp sicomp "
+        "tocs tods tog toms toois toplas tcs"
+    ).split()
+}
+
+# Characters BibTeX or biber refuse in a key (besides white space).
+_BAD_KEY_CHARS = set('{}(),"#%\\=~')
+_FIELD_NAME = re.compile(r"^[A-Za-z][\w.:+-]*$")
+_MACRO = re.compile(r"[^\s#,{}\"=()]+")
+# Text after an entry that is really part of it: an extra `}` closed the entry early.
+_LOOKS_LIKE_FIELDS = re.compile(r"^\s*(?:[,}]|[A-Za-z][\w-]*\s*=\s*[{\"\d])")
+
+
+class _ValueError(Exception):
+    """A field value BibTeX cannot read."""
+
+
+def load_bib(path: Path) -> BibFile:
+    """Read and parse the .bib at `path`. Problems are recorded on the result, never raised."""
+    bib = BibFile(path=path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        bib.load_error = f"{path.name} is a folder, not a .bib file"
+        return bib
+    except FileNotFoundError:
+        bib.load_error = f"{path.name} does not exist"
+        return bib
+    except OSError as error:
+        bib.load_error = f"{path.name} cannot be read: {error.strerror or error}"
+        return bib
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bib.load_error = f"{path.name} is not UTF-8 (byte 0x{data[error.start]:02x} on line {line})"
+        bib.load_error_line = line
+        return bib
+    if "\x00" in text:
+        bib.load_error = f"{path.name} holds NUL bytes: it is not a text file"
+        return bib
+    bib.text = text
+    try:
+        _parse(bib, text)
+    except Exception as error:  # noqa: BLE001 - bibtexparser raises on states it cannot handle
+        bib.entries.clear()
+        bib.load_error = f"{path.name} cannot be parsed ({type(error).__name__}: {error})"
+    return bib
+
+
+def _parse(bib: BibFile, text: str) -> None:
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # it logs each failed block; they are findings here
+    try:
+        library = parse_string(text, parse_stack=[])
+    finally:
+        logger.setLevel(level)
+
+    for string in library.strings:
+        _read_string(bib, string)
+
+    previous: model.Block | None = None
+    for block in library.blocks:
+        if isinstance(block, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
+            inner = block.ignore_error_block
+            if isinstance(inner, model.Entry):
+                _read_entry(bib, inner)
+        elif isinstance(block, model.ParsingFailedBlock):
+            bib.syntax_errors.append(_failed_block_problem(block))
+        elif isinstance(block, model.Entry):
+            _read_entry(bib, block)
+        elif (
+            isinstance(block, model.ImplicitComment)
+            and isinstance(previous, model.Entry)
+            and _LOOKS_LIKE_FIELDS.match(block.comment)
+        ):
+            bib.syntax_errors.append(
+                BibProblem(
+                    _line(block),
+                    f"text after the end of entry `{previous.key}` looks like more of its "
+                    "fields: a `}` too many closes the entry early",
+                )
+            )
+        previous = block
+    bib.syntax_errors.sort(key=lambda problem: problem.line)
+
+
+def _line(block: Any) -> int:
+    start = block.start_line
+    return (start if isinstance(start, int) else 0) + 1
+
+
+def _failed_block_problem(block: model.ParsingFailedBlock) -> BibProblem:
+    raw = block.raw or ""
+    head = re.match(r"@\s*(\w*)\s*[{(]\s*([^,\s{}()]*)", raw)
+    what = "block"
+    if head is not None:
+        what = f"`@{head.group(1)}`" + (f" entry `{head.group(2)}`" if head.group(2) else "")
+    reason = str(getattr(block.error, "abort_reason", "") or block.error)
+    reason = " ".join(reason.split()).rstrip(". ")
+    end_line = _line(block) + raw.rstrip().count("\n")
+    where = f" (up to line {end_line})" if end_line > _line(block) else ""
+    return BibProblem(_line(block), f"{what} cannot be read{where}: {_plain_reason(reason)}")
+
+
+def _plain_reason(reason: str) -> str:
+    """bibtexparser's reason for giving up, said the way a person fixes it."""
+    if "Unexpected block start" in reason and "`}`" in reason:
+        return "a `{` is never closed before the next entry"
+    if "Unexpected block start" in reason and '`"`' in reason:
+        return 'a `"` is never closed before the next entry'
+    if "Unexpected block start" in reason or "end of file" in reason:
+        return "the entry is never closed (a missing `}`)"
+    if "Expected comma after entry key" in reason:
+        return "no comma after the entry key"
+    if "Expected a `=`" in reason:
+        return "a field without `=` (or a doubled comma)"
+    return reason
+
+
+def _read_string(bib: BibFile, block: model.String) -> None:
+    try:
+        value = _decode(block.value, bib.strings, undefined=[])
+    except _ValueError as error:
+        bib.syntax_errors.append(BibProblem(_line(block), f"@string `{block.key}`: {error}"))
+        return
+    bib.strings[block.key.strip().lower()] = value
+
+
+def _read_entry(bib: BibFile, block: model.Entry) -> None:
+    line = _line(block)
+    entry = BibEntry(type=block.entry_type.strip().lower(), key=block.key.strip(), line=line)
+    if not entry.type:
+        bib.syntax_errors.append(BibProblem(line, "an entry without a type (`@{...}`)"))
+    _check_key(bib, entry)
+    raw_entry = block.raw or ""
+    cursor = 0
+    for item in block.fields:
+        name = str(item.key).strip()
+        raw = str(item.value)
+        start = _value_offset(raw_entry, name, raw, cursor)
+        if start is not None:
+            cursor = start + len(raw)
+            value_line = line + raw_entry.count("\n", 0, start)
+        else:
+            value_line = (item.start_line if isinstance(item.start_line, int) else 0) + 1
+        if not _FIELD_NAME.match(name):
+            shown = " ".join(name.split()) or "(nothing)"
+            bib.syntax_errors.append(
+                BibProblem(value_line, f"entry `{entry.key}`: `{shown}` is not a field name")
+            )
+            continue
+        undefined: list[str] = []
+        try:
+            value = _decode(raw, bib.strings, undefined)
+        except _ValueError as error:
+            bib.syntax_errors.append(
+                BibProblem(value_line, f"entry `{entry.key}`, field `{name}`: {error}")
+            )
+            value = raw  # the field is there, if broken: other rules take it as written
+        for macro in undefined:
+            bib.undefined_strings.append(
+                BibProblem(
+                    value_line,
+                    f"entry `{entry.key}`, field `{name}`: `{macro}` is not a defined @string",
+                )
+            )
+        found = BibField(name=name.lower(), value=value, raw=raw, line=value_line)
+        if found.name in entry.fields:
+            entry.repeated_fields.append(found)
+        else:
+            entry.fields[found.name] = found
+    bib.entries.append(entry)
+
+
+def _value_offset(raw_entry: str, name: str, raw: str, cursor: int) -> int | None:
+    at = raw_entry.find(name, cursor)
+    if at < 0:
+        return None
+    equals = raw_entry.find("=", at + len(name))
+    if equals < 0:
+        return None
+    start = raw_entry.find(raw, equals + 1)
+    return start if start >= 0 else None
+
+
+def _check_key(bib: BibFile, entry: BibEntry) -> None:
+    key = entry.key
+    if not key:
+        bib.syntax_errors.append(BibProblem(entry.line, f"`@{entry.type}` entry without a key"))
+    elif any(char.isspace() for char in key) or _BAD_KEY_CHARS & set(key):
+        shown = " ".join(key.split())
+        bib.syntax_errors.append(
+            BibProblem(
+                entry.line,
+                f'key `{shown}` holds a space or one of {{ }} ( ) , " # % \\ = ~ '
+                "(a missing comma after the key?)",
+            )
+        )
+
+
+def _decode(raw: str, strings: dict[str, str], undefined: list[str]) -> str:
+    """A field value as BibTeX reads it: `{...}`, `"..."`, a number or a macro, joined by `#`."""
+    text = raw.strip()
+    if not text:
+        raise _ValueError("the value is empty")
+    parts: list[str] = []
+    index = 0
+    while True:
+        index = _skip_space(text, index)
+        if index >= len(text):
+            raise _ValueError("a `#` with nothing after it")
+        char = text[index]
+        if char == "{":
+            end = _closing_brace(text, index)
+            parts.append(text[index + 1 : end])
+            index = end + 1
+        elif char == '"':
+            end = _closing_quote(text, index)
+            parts.append(text[index + 1 : end])
+            index = end + 1
+        else:
+            match = _MACRO.match(text, index)
+            if match is None:
+                raise _ValueError(f"unexpected `{char}` where a value should start")
+            word = match.group(0)
+            if word.isdigit():
+                parts.append(word)
+            else:
+                known = strings.get(word.lower(), PREDEFINED_STRINGS.get(word.lower()))
+                if known is None:
+                    undefined.append(word)
+                parts.append(known or "")
+            index = match.end()
+        index = _skip_space(text, index)
+        if index >= len(text):
+            return "".join(parts)
+        if text[index] != "#":
+            rest = " ".join(text[index:].split())
+            if len(rest) > 40:
+                rest = rest[:37] + "..."
+            raise _ValueError(f"text after the value: `{rest}` (a missing comma or quotes?)")
+        index += 1
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == "{" and not _escaped(text, index):
+            depth += 1
+        elif char == "}" and not _escaped(text, index):
+            depth -= 1
+            if depth == 0:
+                return index
+    raise _ValueError("a `{` is never closed")
+
+
+def _closing_quote(text: str, start: int) -> int:
+    depth = 0
+    for index in range(start + 1, len(text)):
+        char = text[index]
+        if _escaped(text, index):
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            return index
+    raise _ValueError('a `"` is never closed')
+
+
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
