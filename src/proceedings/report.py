@@ -67,17 +67,11 @@ class BodyEndInfo:
     heading: str
 
 
-@dataclass
-class PaperReport:
-    id: str
-    file: str
-    track: str
-    page_limit: float
-    pages_total: int | None = None
-    body_end: BodyEndInfo | None = None
-    body_pages: float | None = None
-    unreadable: bool = False
-    findings: list[Finding] = field(default_factory=list)
+class _Checked:
+    """What a paper's and a file's report share: findings, and a status drawn from them."""
+
+    findings: list[Finding]
+    unreadable: bool
 
     @property
     def status(self) -> Status:
@@ -89,6 +83,19 @@ class PaperReport:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
+
+
+@dataclass
+class PaperReport(_Checked):
+    id: str
+    file: str
+    track: str
+    page_limit: float
+    pages_total: int | None = None
+    body_end: BodyEndInfo | None = None
+    body_pages: float | None = None
+    unreadable: bool = False
+    findings: list[Finding] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         body_end = None
@@ -112,24 +119,13 @@ class PaperReport:
 
 
 @dataclass
-class FileReport:
+class FileReport(_Checked):
     """Findings on a file that is not a paper: a BibTeX file, the volume's metadata."""
 
     file: str
     kind: str  # "bib" or "metadata"
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
-
-    @property
-    def status(self) -> Status:
-        if self.unreadable:
-            return Status.ERROR
-        if any(finding.severity is Severity.ERROR for finding in self.findings):
-            return Status.FAIL
-        return Status.PASS
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for finding in self.findings if finding.severity is severity)
 
     def to_json(self) -> dict[str, Any]:
         return {
