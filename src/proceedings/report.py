@@ -232,7 +232,9 @@ def describe_position(page: int, fraction: float) -> str:
     """`on page 6, 62% down` as people say it, or `at the top of page 6`."""
     if fraction <= 0.0:
         return f"at the top of page {page}"
-    return f"on page {page}, {round(fraction * 100)}% down"
+    # The same rounding as the page count printed beside it: 4.61 pages is 61% down page 5.
+    shown = round(page - 1 + fraction, 2) - (page - 1)
+    return f"on page {page}, {round(shown * 100)}% down"
 
 
 def _summary_line(report: Report) -> str:
