@@ -15,7 +15,7 @@ from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, FileReport, PaperReport, Report
 from proceedings.text_quality import measurable
-from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VolumeSources, load_volume
+from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, VolumeSources, load_volume
 from proceedings.volume import Paper as PaperMeta
 
 UNREADABLE_METADATA = "VOL001"
@@ -29,6 +29,7 @@ class CheckOptions:
     page_limit: float | None = None  # overrides the track's limit
     names: HeadingNames = field(default_factory=HeadingNames)
     rules: Sequence[Rule] | None = None  # None: every registered rule
+    venue: VenueRules = field(default_factory=VenueRules)  # for loose PDFs; a volume has its own
 
 
 def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> Report:
@@ -42,7 +43,11 @@ def check_volume(root: Path, options: CheckOptions | None = None) -> Report:
     options = options or CheckOptions()
     volume, sources = load_volume(root)
     files = _metadata_reports(sources, options)
-    paper_options = replace(options, names=options.names.with_extra(volume.venue.not_counted))
+    paper_options = replace(
+        options,
+        names=options.names.with_extra(volume.venue.not_counted),
+        venue=volume.venue,
+    )
     papers = []
     for meta in volume.papers:
         if meta.pdf is None or not meta.pdf.is_file():
@@ -98,7 +103,11 @@ def check_pdf(
         track=options.track,
         page_limit=limit,
         meta=meta,
-        notes={"limit_from_option": options.page_limit is not None},
+        venue=options.venue,
+        notes={
+            "limit_from_option": options.page_limit is not None,
+            "page_size": options.venue.page_size,
+        },
     )
     report = PaperReport(
         id=paper.id, file=shown or str(path), track=options.track, page_limit=limit

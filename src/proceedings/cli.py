@@ -20,7 +20,7 @@ from proceedings.openreview import (
 )
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, Report, render_json, render_text
-from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume
+from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, is_volume
 
 FORMATS = {"text": render_text, "json": render_json}
 DEFAULT_VOLUME = Path("papers")
@@ -60,6 +60,23 @@ def cli() -> None:
     '"Author Statement". End it with * to match a prefix. Repeatable.',
 )
 @click.option(
+    "--running-head",
+    metavar="TEXT",
+    help="The running head the venue expects on page 1 (or /regex/); a volume sets its own.",
+)
+@click.option(
+    "--require-disclosure",
+    is_flag=True,
+    help="Require the LLM-usage disclosure section (a volume sets this in volume.yaml).",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"]),
+    default="letter",
+    show_default=True,
+    help="The venue's page size for loose PDFs; a volume sets its own.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(sorted(FORMATS)),
@@ -78,6 +95,9 @@ def check(
     track: str,
     page_limit: float | None,
     not_counted: tuple[str, ...],
+    running_head: str | None,
+    require_disclosure: bool,
+    page_size: str,
     output_format: str,
     output: Path | None,
 ) -> None:
@@ -102,6 +122,11 @@ def check(
         track=track,
         page_limit=page_limit,
         names=HeadingNames().with_extra(not_counted),
+        venue=VenueRules(
+            page_size=page_size,
+            running_head=running_head,
+            disclosure_required=require_disclosure,
+        ),
     )
     report = _check_inputs(files, options)
     _write(FORMATS[output_format](report), output)

@@ -43,3 +43,9 @@ def page_ranges(numbers: Iterable[int]) -> str:
     if start is not None:
         parts.append(f"{start}" if start == previous else f"{start}-{previous}")
     return ", ".join(parts)
+
+
+def describe_pages(numbers: Iterable[int]) -> str:
+    """`page 4` or `pages 1-3, 7`."""
+    ranges = page_ranges(numbers)
+    return ("page " if ranges.isdigit() else "pages ") + ranges

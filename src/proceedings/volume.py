@@ -66,7 +66,7 @@ class VenueRules:
     page_size: str = "letter"
     running_head: str | None = None
     not_counted: tuple[str, ...] = ()
-    disclosure_required: bool = True
+    disclosure_required: bool = False
 
 
 @dataclass
@@ -218,7 +218,7 @@ def _venue(data: dict[str, Any]) -> VenueRules:
         not_counted=tuple(_text(name) for name in names if _text(name))
         if isinstance(names, list)
         else (),
-        disclosure_required=data.get("disclosure_required") is not False,
+        disclosure_required=data.get("disclosure_required") is True,
     )
 
 

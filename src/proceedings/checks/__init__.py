@@ -25,6 +25,7 @@ from proceedings.pdf.layout import Document
 from proceedings.pdf.structure import Structure
 from proceedings.report import Finding, Severity
 from proceedings.volume import Paper as PaperMeta
+from proceedings.volume import VenueRules
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Violation:
     hint: str | None = None  # overrides the rule's fix for this one finding
     line: int | None = None  # 1-based line in `file` (BibTeX, YAML)
     file: str | None = None  # when the finding is about another file than the subject's own
+    severity: Severity | None = None  # overrides the rule's severity for this one finding
 
 
 @dataclass
@@ -52,6 +54,7 @@ class CheckedPaper:
     open_hint: str | None = None
     internal_error: str | None = None
     meta: PaperMeta | None = None  # the paper's entry in papers.yaml, when checked in a volume
+    venue: VenueRules = field(default_factory=VenueRules)  # what the venue expects
     notes: dict[str, object] = field(default_factory=dict)
 
 
@@ -149,7 +152,7 @@ def run_rules(
         for violation in violations:
             yield Finding(
                 code=item.code,
-                severity=item.severity,
+                severity=violation.severity or item.severity,
                 message=violation.message,
                 hint=item.fix if violation.hint is None else violation.hint,
                 page=violation.page,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.report import Severity
-from proceedings.text_quality import page_ranges, pages_without_text, text_is_garbled
+from proceedings.text_quality import describe_pages, pages_without_text, text_is_garbled
 
 
 @rule(
@@ -73,7 +73,7 @@ def no_text_layer(paper: CheckedPaper) -> Iterator[Violation]:
         )
     else:
         yield Violation(
-            f"{_pages(missing)} {'has' if len(missing) == 1 else 'have'} no text layer; "
+            f"{describe_pages(missing)} {'has' if len(missing) == 1 else 'have'} no text layer; "
             "the page count may be off",
             page=missing[0],
         )
@@ -108,10 +108,6 @@ def garbled_text(paper: CheckedPaper) -> Iterator[Violation]:
             "the main text cannot be measured, so no page-limit verdict is given"
         )
 
-
-def _pages(numbers: list[int]) -> str:
-    ranges = page_ranges(numbers)
-    return ("page " if ranges.isdigit() else "pages ") + ranges
 
 
 @rule(

@@ -69,6 +69,8 @@ class Line:
     size: float  # font size of the first character; its weight and face via Document
     first_char: int  # index in the page's character list, for `Document.char_style`
     column: int | None = None  # 0 or 1 on two-column pages, None when the line spans both
+    margin_number: str = ""  # a number set apart beside the line (a line number), removed
+    margin_number_x: float = 0.0  # where that number stands: its inner edge
 
     @property
     def height(self) -> float:
@@ -86,6 +88,8 @@ class Page:
     object_count: int
     two_column: bool = False
     odd_chars: int = 0  # control codes and stray symbols: text without a Unicode map
+    figures: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # boxes (x0, top, x1, bottom) of raster images
 
     @property
     def has_text(self) -> bool:
@@ -258,9 +262,30 @@ def _read_page(number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) 
         char_count=count,
         object_count=int(pdfium_c.FPDFPage_CountObjects(page)),
         odd_chars=odd,
+        figures=_figures(page, float(height)),
     )
     _order_columns(result)
     return result
+
+
+_FIGURE_TYPES = (pdfium_c.FPDF_PAGEOBJ_IMAGE,)  # forms report their bbox, not what shows
+_MAX_FIGURE_OBJECTS = 1500  # a page drawn from thousands of objects (a plot) is not searched
+
+
+def _figures(page: pdfium.PdfPage, height: float) -> list[tuple[float, float, float, float]]:
+    count = int(pdfium_c.FPDFPage_CountObjects(page))
+    if count > _MAX_FIGURE_OBJECTS:
+        return []
+    boxes = []
+    left, bottom = ctypes.c_float(), ctypes.c_float()
+    right, top = ctypes.c_float(), ctypes.c_float()
+    for index in range(count):
+        item = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(item) not in _FIGURE_TYPES:
+            continue
+        if pdfium_c.FPDFPageObj_GetBounds(item, left, bottom, right, top):
+            boxes.append((left.value, height - top.value, right.value, height - bottom.value))
+    return boxes
 
 
 def _lines(
@@ -289,13 +314,18 @@ def _lines(
             continue
 
         # A line number or page number beside the text: drop it when a wide gap separates it.
+        margin_number = ""
+        margin_number_x = 0.0
         match = _LEADING_NUMBER.match(line_text)
         if match:
             after = char_index(begin + match.end())
             number_end = char_index(begin + len(match.group(1)) - 1)
             if after >= 0 and number_end >= 0:
-                gap = _char_box(textpage, after)[0] - _char_box(textpage, number_end)[2]
+                number_right = _char_box(textpage, number_end)[2]
+                gap = _char_box(textpage, after)[0] - number_right
                 if gap > _MARGIN_GAP_PT:
+                    margin_number = match.group(1)
+                    margin_number_x = number_right
                     line_text = line_text[match.end() :]
                     begin += match.end()
                     first = after
@@ -304,8 +334,11 @@ def _lines(
             number_start = char_index(begin + match.start(1))
             before = char_index(begin + match.start() - 1)
             if number_start >= 0 and before >= 0:
-                gap = _char_box(textpage, number_start)[0] - _char_box(textpage, before)[2]
+                number_left = _char_box(textpage, number_start)[0]
+                gap = number_left - _char_box(textpage, before)[2]
                 if gap > _MARGIN_GAP_PT:
+                    if not margin_number:
+                        margin_number, margin_number_x = match.group(1), number_left
                     line_text = line_text[: match.start()]
                     last = before
 
@@ -319,6 +352,8 @@ def _lines(
             bottom=page_height - min(bottom_a, bottom_b),
             size=round(float(pdfium_c.FPDFText_GetFontSize(textpage, first)), 2),
             first_char=first,
+            margin_number=margin_number,
+            margin_number_x=margin_number_x,
         )
 
 

@@ -127,6 +127,10 @@ class HeadingNames:
         openers = exact | set(prefixes) | self._unnumbered | self._references
         object.__setattr__(self, "_openers", tuple(sorted(openers | set(_LLM_OPENERS))))
 
+    def is_disclosure(self, title: str) -> bool:
+        """True when `title` names the LLM-usage disclosure ("LLM Usage", "Use of LLMs")."""
+        return _is_llm_disclosure(_canonical(title))
+
     def could_open(self, text: str) -> bool:
         """True when `text` starts with letters that begin some name: a cheap first test."""
         return _canonical(text[:60]).startswith(self._openers)
@@ -178,12 +182,18 @@ class TextArea:
 
 @dataclass(frozen=True)
 class Heading:
-    text: str
+    text: str  # as printed, number included
     page: int
     kind: Kind
     line: Line
     run_in: bool = False
     lettered: bool = False  # numbered by a letter, as appendix sections are
+    title: str = ""  # the text without its number
+
+    @property
+    def position(self) -> tuple[int, int, float]:
+        """Where the heading stands in reading order: page, column, top."""
+        return (self.page, self.line.column or 0, self.line.top)
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,7 @@ class BodyEnd:
     page: int
     fraction: float
     heading: str
+    position: tuple[int, int, float] = (0, 0, 0.0)  # of the heading, in reading order
 
     @property
     def body_pages(self) -> float:
@@ -440,7 +451,9 @@ def _whole_line_heading(
     if kind is not Kind.SECTION and number is not None and "." in number.strip("."):
         # "5.5 References" is a subsection of a draft, not the bibliography.
         return None
-    return Heading(text=text, page=page.number, kind=kind, line=line, lettered=lettered)
+    return Heading(
+        text=text, page=page.number, kind=kind, line=line, lettered=lettered, title=title
+    )
 
 
 def _face_to_the_end(document: Document, page: Page, line: Line, text: str) -> bool:
@@ -507,7 +520,9 @@ def _run_in_heading(
         # The name ends where the bold face does: "Ethics Statement. We ..." is not "Ethics".
         following = document.char_text_after(page.number, line, words[count].start())
         if following >= 0 and not document.char_style(page.number, following).bold:
-            return Heading(text=name, page=page.number, kind=kind, line=line, run_in=True)
+            return Heading(
+                text=name, page=page.number, kind=kind, line=line, run_in=True, title=name
+            )
     return None
 
 
@@ -537,6 +552,7 @@ def _body_end(
         page=first.page,
         fraction=_fraction(first.line, body_lines[first.page], area, page.two_column),
         heading=first.text,
+        position=first.position,
     )
 
 

@@ -1,0 +1,354 @@
+"""Rules for what a camera-ready paper must no longer show, and what it must show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from proceedings.checks import CheckedPaper, Violation, rule
+from proceedings.pdf.layout import Document, Line
+from proceedings.pdf.structure import Heading, HeadingNames, Structure
+from proceedings.report import Severity
+from proceedings.text_quality import describe_pages
+from proceedings.texts import letters_key, match_key
+
+_REVIEW_HEAD = re.compile(r"^\s*under\s+review\s+as\s+a\s+(?:conference|workshop)\s+paper", re.I)
+_ANONYMOUS = (
+    "anonymousauthors",
+    "anonymousauthor",
+    "paperunderdoubleblindreview",
+    "anonymousaclsubmission",
+    "anonymoussubmission",
+)
+_MAIN_CONFERENCE_HEAD = re.compile(r"published\s+as\s+a\s+conference\s+paper\s+at", re.I)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_UNRESOLVED = re.compile(r"(?<![\w?])\?\?(?![\w?])|\[\?+\]|\((?:author)?\?\)")
+_LINE_NUMBERS_PER_PAGE = 10  # a ruler numbers every line; a few stray numbers are not one
+_MARGIN_TOLERANCE_PT = 8.0
+_MARGIN_ERROR_PAGES = 4  # overflow on this many pages, and half the paper, is an error
+_FINAL_MODE_HINT = "Compile the final version: `\\iclrfinalcopy` (or the style's `final` option)."
+
+
+@rule("REVIEW001", "review-running-head", Severity.ERROR, fix=_FINAL_MODE_HINT)
+def review_running_head(paper: CheckedPaper) -> Iterator[Violation]:
+    """The paper still carries the review-mode running head "Under review as a ... paper".
+
+    ## What it catches
+    The running head that ICLR-style files print in submission mode, on the first pages.
+
+    ## Why it matters
+    A camera-ready paper published with "Under review" on every page looks unfinished and is
+    sent back; it also means the author block and line numbers are probably still anonymous.
+
+    ## How to fix
+    Add `\\iclrfinalcopy` before `\\begin{document}` (or use the style's final option).
+    """
+    head = _running_head(paper.document)
+    if head and _REVIEW_HEAD.search(head.text):
+        yield Violation(
+            f"the running head reads {head.text!r}: the paper is in review mode", page=1
+        )
+
+
+@rule("REVIEW002", "anonymous-authors", Severity.ERROR, fix=_FINAL_MODE_HINT)
+def anonymous_authors(paper: CheckedPaper) -> Iterator[Violation]:
+    """The author block is still anonymous ("Anonymous authors", "Paper under double-blind review").
+
+    ## What it catches
+    The placeholder author block of a submission-mode build on page 1.
+
+    ## Why it matters
+    A published paper without its authors' names is withdrawn and reissued.
+
+    ## How to fix
+    Compile the final version (`\\iclrfinalcopy`) with the real author block.
+    """
+    document = paper.document
+    assert document is not None
+    for line in document.pages[0].lines:
+        if letters_key(line.text) in _ANONYMOUS:
+            yield Violation(f"page 1 shows {line.text.strip()!r} instead of the authors", page=1)
+            return
+
+
+@rule("REVIEW003", "line-numbers", Severity.ERROR, fix=_FINAL_MODE_HINT)
+def line_numbers(paper: CheckedPaper) -> Iterator[Violation]:
+    """Review line numbers still run down the margin.
+
+    ## What it catches
+    Columns of numbers beside the text (`000`, `001`, ...) that review-mode styles print on
+    every page; reported once, with the pages, not once per line.
+
+    ## Why it matters
+    Line numbers are for reviewers; in a published paper they are noise and show that the
+    final mode was not used.
+
+    ## How to fix
+    Compile the final version (`\\iclrfinalcopy`, or remove `\\linenumbers` / the `review`
+    option).
+    """
+    document, structure = paper.document, paper.structure
+    assert document is not None
+    if structure is None:
+        return
+    pages = [
+        page.number
+        for page in document.pages
+        if sum(_is_margin_number(line, structure) for line in page.lines) >= _LINE_NUMBERS_PER_PAGE
+    ]
+    if pages and (len(pages) >= 2 or len(document.pages) == 1):
+        yield Violation(f"line numbers in the margin on {describe_pages(pages)}", page=pages[0])
+
+
+@rule(
+    "HEAD001",
+    "running-head",
+    Severity.ERROR,
+    fix="Set the venue's running head in the style file (the workshop's, not the main "
+    "conference's).",
+)
+def running_head(paper: CheckedPaper) -> Iterator[Violation]:
+    """The running head of page 1 is not the one the venue expects.
+
+    ## What it catches
+    When the volume names its running head (`venue.running_head` in volume.yaml, a string or
+    a `/regular expression/`), a page-1 head that differs: most often the main conference's
+    "Published as a conference paper at ICLR 2026" left in a workshop paper, or last year's.
+
+    ## Why it matters
+    The head tells readers where the paper was published; a workshop paper claiming the main
+    conference misleads them, and organizers are asked to correct it.
+
+    ## Known problems
+    A review-mode head is reported by REVIEW001 instead.
+
+    ## How to fix
+    Change the running head in the style file or with its option.
+
+    ## Options
+    `venue.running_head` in volume.yaml; `--running-head` for loose PDFs.
+    """
+    expected = paper.venue.running_head
+    head = _running_head(paper.document)
+    if not expected or (head is not None and _REVIEW_HEAD.search(head.text)):
+        return
+    found = head.text.strip() if head else ""
+    if _head_matches(found, expected):
+        return
+    if not found:
+        yield Violation(f"page 1 has no running head; expected {expected!r}", page=1)
+        return
+    detail = ""
+    if _MAIN_CONFERENCE_HEAD.search(found) and not _MAIN_CONFERENCE_HEAD.search(expected):
+        detail = " (the main conference's head, in a workshop paper)"
+    else:
+        years_found, years_expected = set(_YEAR.findall(found)), set(_YEAR.findall(expected))
+        if years_expected and years_found and years_found != years_expected:
+            detail = f" (the year {', '.join(sorted(years_found))} is not this volume's)"
+    yield Violation(f"the running head reads {found!r}{detail}; expected {expected!r}", page=1)
+
+
+@rule(
+    "LLM001",
+    "disclosure-missing",
+    Severity.ERROR,
+    fix="Add an unnumbered section on the use of LLMs, e.g. `\\section*{LLM Usage}`, after "
+    "the main text.",
+)
+def disclosure_missing(paper: CheckedPaper) -> Iterator[Violation]:
+    """The mandatory section disclosing the use of large language models is missing.
+
+    ## What it catches
+    A paper with no heading such as "LLM Usage", "Use of Large Language Models", "LLM
+    Disclosure" or "Statement on the Use of LLMs" (as a section, an appendix section or a
+    run-in paragraph heading), when the venue requires the disclosure.
+
+    ## Why it matters
+    ICBINB 2026 requires the disclosure; a paper without it can be desk-rejected.
+
+    ## Known problems
+    A disclosure written as a sentence without a heading is not found.
+
+    ## How to fix
+    Add the section after the main text (it does not count toward the page limit).
+
+    ## Options
+    `venue.disclosure_required` in volume.yaml; `--no-disclosure` for loose PDFs.
+    """
+    if not paper.venue.disclosure_required or paper.structure is None:
+        return
+    if not _disclosures(paper.structure):
+        yield Violation("no section discloses the use of LLMs (such as `LLM Usage`)")
+
+
+@rule(
+    "LLM002",
+    "disclosure-in-main-text",
+    Severity.WARNING,
+    fix="Move the disclosure after the main text (before or after the references), where it "
+    "does not count.",
+)
+def disclosure_in_main_text(paper: CheckedPaper) -> Iterator[Violation]:
+    """The LLM-usage disclosure stands inside the main text, where it counts toward the limit.
+
+    ## What it catches
+    A disclosure heading placed before the end of the main text (before the conclusion or
+    another numbered section).
+
+    ## Why it matters
+    The disclosure does not count toward the page limit only when it follows the main text;
+    inside it, it takes space the paper may need.
+
+    ## How to fix
+    Move it after the conclusion, next to the acknowledgments or the references.
+    """
+    structure = paper.structure
+    if structure is None or structure.body_end is None:
+        return
+    for heading in _disclosures(structure):
+        if heading.position < structure.body_end.position:
+            yield Violation(
+                f"the disclosure {heading.text!r} is inside the main text, which ends at "
+                f"{structure.body_end.heading!r}",
+                page=heading.page,
+            )
+            return
+
+
+@rule(
+    "REF001",
+    "unresolved-reference",
+    Severity.ERROR,
+    fix="Run LaTeX and BibTeX again until no reference is undefined; check the labels and "
+    "keys the log names.",
+)
+def unresolved_reference(paper: CheckedPaper) -> Iterator[Violation]:
+    """Unresolved cross-references or citations: `??`, `[?]`, `(?)` in the text.
+
+    ## What it catches
+    The marks LaTeX prints for a `\\ref` or `\\cite` it could not resolve.
+
+    ## Why it matters
+    A published paper pointing to "Figure ??" or citing "[?]" looks unfinished.
+
+    ## Known problems
+    A literal "??" in the text (a quoted question) is reported too.
+
+    ## How to fix
+    Compile again (LaTeX, BibTeX, LaTeX twice) and fix the labels and keys in the log's
+    "undefined" warnings.
+    """
+    document = paper.document
+    assert document is not None
+    pages: list[int] = []
+    example = ""
+    for page in document.pages:
+        for line in page.lines:
+            match = _UNRESOLVED.search(line.text)
+            if match:
+                pages.append(page.number)
+                if not example:
+                    start = max(match.start() - 30, 0)
+                    example = line.text[start : match.end() + 20].strip()
+                break
+    if pages:
+        yield Violation(
+            f"unresolved references on {describe_pages(pages)}, e.g. {example!r}", page=pages[0]
+        )
+
+
+@rule(
+    "MARGIN001",
+    "text-in-margin",
+    Severity.WARNING,
+    fix="Make wide tables and figures fit the text width (`\\resizebox{\\linewidth}{!}{...}`, "
+    "`width=\\linewidth`), and break long formulas or URLs.",
+)
+def text_in_margin(paper: CheckedPaper) -> Iterator[Violation]:
+    """Text or figures run into the margin, outside the text block.
+
+    ## What it catches
+    Lines of text (wide tables, long formulas, URLs) and figures that stand more than a few
+    points outside the text block, measured from the paper's own body text. One finding
+    per paper, with the pages and the worst overflow; an error when it happens on many pages.
+
+    ## Why it matters
+    Text in the margin collides with the running head, page numbers or stamps, and PMLR
+    volumes are expected to keep the style's geometry.
+
+    ## Known problems
+    A figure whose PDF has a wide white border is measured by its border.
+
+    ## How to fix
+    Scale the table or figure to the text width, or break the long line.
+    """
+    document, structure = paper.document, paper.structure
+    assert document is not None
+    if structure is None:
+        return
+    area = structure.area
+    left, right = area.left - _MARGIN_TOLERANCE_PT, area.right + _MARGIN_TOLERANCE_PT
+    pages: list[int] = []
+    worst = 0.0
+    for page in document.pages:
+        boxes = [
+            (line.x0, line.x1)
+            for line in page.lines
+            if not _is_margin_number(line, structure)
+            and area.top - 2 <= line.top <= area.bottom
+            and line.x1 - line.x0 >= line.bottom - line.top  # not a vertical stamp
+        ]
+        if page.has_text:  # a scanned page is one image the size of the page
+            boxes += [(box[0], box[2]) for box in page.figures]
+        overflow = max((max(left - x0, x1 - right, 0.0) for x0, x1 in boxes), default=0.0)
+        if overflow > 0:
+            pages.append(page.number)
+            worst = max(worst, overflow + _MARGIN_TOLERANCE_PT)
+    if pages:
+        many = max(_MARGIN_ERROR_PAGES, len(document.pages) / 2)
+        severity = Severity.ERROR if len(pages) >= many else None
+        yield Violation(
+            f"text or figures outside the text block on {describe_pages(pages)} "
+            f"(by up to {worst:.0f} pt)",
+            page=pages[0],
+            severity=severity,
+        )
+
+
+def _running_head(document: Document | None) -> Line | None:
+    """The first line of page 1 when it stands above the text, apart from it."""
+    if document is None or not document.pages or not document.pages[0].lines:
+        return None
+    page = document.pages[0]
+    lines = sorted(page.lines, key=lambda line: line.top)
+    first = lines[0]
+    if first.top > page.height * 0.12:
+        return None
+    following = next((line for line in lines[1:] if line.top > first.bottom + 1), None)
+    if following is not None and following.top - first.bottom < 12:
+        return None  # a title at the very top, not a head set apart
+    return first
+
+
+def _head_matches(found: str, expected: str) -> bool:
+    if len(expected) > 2 and expected.startswith("/") and expected.endswith("/"):
+        try:
+            return re.search(expected[1:-1], found) is not None
+        except re.error:
+            return False
+    return match_key(found) == match_key(expected)
+
+
+def _disclosures(structure: Structure) -> list[Heading]:
+    names = HeadingNames()
+    return [heading for heading in structure.headings if names.is_disclosure(heading.title)]
+
+
+def _is_margin_number(line: Line, structure: Structure) -> bool:
+    """A line number beside the text block, alone or read together with a line of text."""
+    area = structure.area
+    if line.margin_number:
+        return not area.left - 3 <= line.margin_number_x <= area.right + 3
+    text = line.text.strip()
+    outside = line.x1 < area.left - 3 or line.x0 > area.right + 3
+    return text.isdigit() and len(text) <= 4 and outside
