@@ -89,3 +89,15 @@ def test_paper_without_a_references_heading_warns_and_counts_everything(
             assert paper.body_end is None
             assert "PAGE002" in {finding.code for finding in paper.findings}
             assert paper.body_pages == paper.pages_total
+
+
+def test_review_head_reported_exactly_where_the_manifest_has_one(
+    results: list[tuple[dict[str, Any], PaperReport]],
+) -> None:
+    wrong = []
+    for entry, paper in results:
+        head = entry.get("header_text") or ""
+        reported = any(finding.code == "REVIEW001" for finding in paper.findings)
+        if reported != head.lower().startswith("under review"):
+            wrong.append((entry["file"], head, reported))
+    assert wrong == []
