@@ -134,3 +134,19 @@ def test_hint_is_shown_once_per_rule_in_a_block(tmp_path: Path) -> None:
     result = run_cli("check", bib)
     assert result.output.count("BIB008") == 3
     assert result.output.count("hint:") == 1
+
+
+def test_select_and_ignore_pick_rules_by_code_prefix() -> None:
+    review = PAPERS / "review_mode.pdf"
+    _, everything = check_json(review)
+    assert {f["code"] for f in everything["papers"][0]["findings"]} >= {"REVIEW001", "REVIEW003"}
+    _, selected = check_json(review, "--select", "review001,PAGE")
+    assert [f["code"] for f in selected["papers"][0]["findings"]] == ["REVIEW001"]
+    _, ignored = check_json(review, "--ignore", "REVIEW")
+    assert not [f for f in ignored["papers"][0]["findings"] if f["code"].startswith("REVIEW")]
+
+
+def test_unknown_code_in_select_is_a_usage_error() -> None:
+    result = run_cli("check", PASSING, "--select", "NOPE")
+    assert result.exit_code == 2
+    assert "no rule's code starts with NOPE" in result.output

@@ -260,3 +260,18 @@ def test_non_latin_names_need_a_latin_spelling(volume: Path) -> None:
     edit(volume, "      - name: 王芳\n", "      - name: 王芳\n        latin: Wang Fang\n")
     _, report = check_json(volume)
     assert "META003" not in [code for code, _ in findings(report)]
+
+
+def test_volume_can_change_a_rules_severity_or_turn_it_off(volume: Path) -> None:
+    edit(
+        volume, "- name: Ben Sample\n    abstract: A tiny", "- name: Cy Other\n    abstract: A tiny"
+    )
+    venue = "venue:\n  severities:\n    META002: warning\n"
+    (volume / "volume.yaml").write_text(VOLUME_YAML + venue)
+    code, report = check_json(volume)
+    (finding,) = report["papers"][1]["findings"]
+    assert (finding["code"], finding["severity"]) == ("META002", "warning")
+    assert code == 0
+    (volume / "volume.yaml").write_text(VOLUME_YAML + "venue:\n  severities:\n    META: off\n")
+    _, report = check_json(volume)
+    assert report["papers"][1]["findings"] == []

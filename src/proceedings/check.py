@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from proceedings.checks import CheckedPaper, Rule, all_rules, run_rules
+from proceedings.checks import CheckedPaper, Rule, all_rules, run_rules, with_severities
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, FileReport, PaperReport, Report
@@ -42,6 +42,8 @@ def check_volume(root: Path, options: CheckOptions | None = None) -> Report:
     """Check a volume folder: its metadata, and each paper's PDF with its track's limit."""
     options = options or CheckOptions()
     volume, sources = load_volume(root)
+    rules = with_severities(options.rules or all_rules(), dict(volume.venue.severities))
+    options = replace(options, rules=rules)
     files = _metadata_reports(sources, options)
     paper_options = replace(
         options,

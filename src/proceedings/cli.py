@@ -11,7 +11,7 @@ from proceedings import __version__
 from proceedings.bib import check_bib
 from proceedings.build.pipeline import PARTS, BuildError, build_volume
 from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths, check_volume
-from proceedings.checks import all_rules, get_rule
+from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.openreview import (
     DEFAULT_TRACK_VALUES,
     ImportOptions,
@@ -77,6 +77,16 @@ def cli() -> None:
     help="The venue's page size for loose PDFs; a volume sets its own.",
 )
 @click.option(
+    "--select",
+    metavar="CODES",
+    help="Run only these rules: codes or prefixes, comma-separated (e.g. PAGE,REVIEW001).",
+)
+@click.option(
+    "--ignore",
+    metavar="CODES",
+    help="Skip these rules: codes or prefixes, comma-separated (e.g. MARGIN,PMLR006).",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(sorted(FORMATS)),
@@ -98,6 +108,8 @@ def check(
     running_head: str | None,
     require_disclosure: bool,
     page_size: str,
+    select: str | None,
+    ignore: str | None,
     output_format: str,
     output: Path | None,
 ) -> None:
@@ -118,7 +130,9 @@ def check(
         proceedings check                 # the volume in ./papers
         proceedings check build/pmlr/icbinb-2026.bib references.bib
     """
+    selected, ignored = _codes(select, "--select"), _codes(ignore, "--ignore")
     options = CheckOptions(
+        rules=select_rules(selected, ignored) if selected or ignored else None,
         track=track,
         page_limit=page_limit,
         names=HeadingNames().with_extra(not_counted),
@@ -332,6 +346,17 @@ def rules(code: str | None) -> None:
         return
     for item in all_rules():
         click.echo(f"{item.code:<8} {item.severity.value:<8} {item.name:<20} {item.summary}")
+
+
+def _codes(value: str | None, option: str) -> list[str]:
+    codes = [code.strip() for code in (value or "").split(",") if code.strip()]
+    unknown = unknown_codes(codes)
+    if unknown:
+        raise click.BadParameter(
+            f"no rule's code starts with {', '.join(unknown)}; `proceedings rules` lists them",
+            param_hint=option,
+        )
+    return codes
 
 
 def _check_inputs(paths: tuple[Path, ...], options: CheckOptions) -> Report:

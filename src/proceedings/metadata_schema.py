@@ -108,6 +108,7 @@ VOLUME_FILE = {
             "running_head": Field(TEXT),
             "not_counted": Field((list,)),
             "disclosure_required": Field((bool,)),
+            "severities": Field((dict,)),
         },
     ),
     "frontmatter": Field(

@@ -67,6 +67,7 @@ class VenueRules:
     running_head: str | None = None
     not_counted: tuple[str, ...] = ()
     disclosure_required: bool = False
+    severities: tuple[tuple[str, str], ...] = ()  # (code or prefix, error|warning|info|off)
 
 
 @dataclass
@@ -219,6 +220,11 @@ def _venue(data: dict[str, Any]) -> VenueRules:
         if isinstance(names, list)
         else (),
         disclosure_required=data.get("disclosure_required") is True,
+        severities=tuple(
+            # YAML reads a bare `off` as false
+            (str(code), "off" if level is False else str(level).lower())
+            for code, level in _mapping(data.get("severities")).items()
+        ),
     )
 
 

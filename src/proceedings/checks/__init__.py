@@ -17,7 +17,7 @@ import inspect
 import pkgutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +128,53 @@ def rule(
 def all_rules() -> list[Rule]:
     _load_families()
     return sorted(_REGISTRY.values(), key=lambda item: item.code)
+
+
+def select_rules(
+    select: Iterable[str] = (), ignore: Iterable[str] = (), rules: Iterable[Rule] | None = None
+) -> list[Rule]:
+    """The rules whose code starts with one of `select` (all when empty) and none of `ignore`.
+
+    Codes compare without case; a prefix picks a family (`PMLR`, `REVIEW00`).
+    """
+    chosen = [prefix.strip().upper() for prefix in select if prefix.strip()]
+    dropped = [prefix.strip().upper() for prefix in ignore if prefix.strip()]
+    return [
+        item
+        for item in (rules if rules is not None else all_rules())
+        if (not chosen or item.code.startswith(tuple(chosen)) or item.code == INTERNAL_ERROR)
+        and not item.code.startswith(tuple(dropped) or ("\0",))
+    ]
+
+
+def unknown_codes(prefixes: Iterable[str]) -> list[str]:
+    """The prefixes in `prefixes` that match no rule: a typo a person wants to hear about."""
+    codes = [item.code for item in all_rules()]
+    return [
+        prefix
+        for prefix in prefixes
+        if prefix.strip() and not any(code.startswith(prefix.strip().upper()) for code in codes)
+    ]
+
+
+def with_severities(rules: Iterable[Rule], overrides: dict[str, str]) -> list[Rule]:
+    """`rules` with the severities a venue sets (`{"FONT002": "error", "MARGIN": "off"}`)."""
+    result = []
+    for item in rules:
+        level = next(
+            (
+                value
+                for prefix, value in sorted(overrides.items(), key=lambda pair: -len(pair[0]))
+                if item.code.startswith(prefix.upper())
+            ),
+            None,
+        )
+        if level == "off" and item.code != INTERNAL_ERROR:
+            continue
+        if level in ("error", "warning", "info"):
+            item = replace(item, severity=Severity(level))
+        result.append(item)
+    return result
 
 
 def get_rule(code: str) -> Rule | None:
