@@ -6,19 +6,29 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from proceedings.checks import CheckedPaper, Rule, all_rules, run_rules, with_severities
+from proceedings.checks import (
+    INTERNAL_ERROR,
+    CheckedPaper,
+    Rule,
+    all_rules,
+    get_rule,
+    run_rules,
+    with_severities,
+)
+from proceedings.parallel import Limits, Pool
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
-from proceedings.report import BodyEndInfo, FileReport, PaperReport, Report
+from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
 from proceedings.text_quality import measurable
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, VolumeSources, load_volume
 from proceedings.volume import Paper as PaperMeta
 
 UNREADABLE_METADATA = "VOL001"
+TIME_LIMIT = "PDF004"
 
 TRACK_LIMITS: dict[str, float] = {"long": 5, "tiny": 2}
 
@@ -30,15 +40,85 @@ class CheckOptions:
     names: HeadingNames = field(default_factory=HeadingNames)
     rules: Sequence[Rule] | None = None  # None: every registered rule
     venue: VenueRules = field(default_factory=VenueRules)  # for loose PDFs; a volume has its own
+    jobs: int = 1  # worker processes
+    limits: Limits = field(default_factory=lambda: Limits(seconds=60, memory_bytes=1 << 30))
 
 
-def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> Report:
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One paper to check, as a worker process receives it."""
+
+    path: Path
+    options: CheckOptions
+    paper_id: str | None = None
+    meta: PaperMeta | None = None
+    track_limit: float | None = None
+    shown: str | None = None
+
+
+def check_paths(
+    paths: Iterable[Path], options: CheckOptions | None = None, progress: Progress | None = None
+) -> Report:
     """Check each PDF in `paths`; a file that fails never stops the others."""
     options = options or CheckOptions()
-    return Report(papers=[check_pdf(path, options) for path in paths])
+    return Report(papers=_run([_Task(path, options) for path in paths], options, progress))
 
 
-def check_volume(root: Path, options: CheckOptions | None = None) -> Report:
+def _run(tasks: list[_Task], options: CheckOptions, progress: Progress | None) -> list[PaperReport]:
+    if options.jobs <= 1 and not options.limits.seconds and not options.limits.memory_bytes:
+        return [_check_task(task) for task in tasks]
+    pool: Pool[_Task, PaperReport] = Pool(
+        _check_task, _timed_out, _crashed, jobs=options.jobs, limits=options.limits
+    )
+    return pool.map(tasks, progress)
+
+
+def _check_task(task: _Task) -> PaperReport:
+    return check_pdf(
+        task.path,
+        task.options,
+        task.paper_id,
+        meta=task.meta,
+        track_limit=task.track_limit,
+        shown=task.shown,
+    )
+
+
+def _timed_out(task: _Task, seconds: float) -> PaperReport:
+    return _stopped(
+        task,
+        TIME_LIMIT,
+        f"{task.path.name} took longer than {seconds:g} s to read and was stopped",
+    )
+
+
+def _crashed(task: _Task, why: str) -> PaperReport:
+    return _stopped(task, INTERNAL_ERROR, f"reading {task.path.name} failed: {why}")
+
+
+def _stopped(task: _Task, code: str, message: str) -> PaperReport:
+    rule = get_rule(code)
+    assert rule is not None
+    limit = task.track_limit or TRACK_LIMITS.get(task.options.track, 5)
+    report = PaperReport(
+        id=task.paper_id or task.path.stem,
+        file=task.shown or str(task.path),
+        track=task.options.track,
+        page_limit=task.options.page_limit or limit,
+        unreadable=True,
+    )
+    report.findings.append(
+        Finding(code=code, severity=rule.severity, message=message, hint=rule.fix)
+    )
+    return report
+
+
+def check_volume(
+    root: Path, options: CheckOptions | None = None, progress: Progress | None = None
+) -> Report:
     """Check a volume folder: its metadata, and each paper's PDF with its track's limit."""
     options = options or CheckOptions()
     volume, sources = load_volume(root)
@@ -50,14 +130,14 @@ def check_volume(root: Path, options: CheckOptions | None = None) -> Report:
         names=options.names.with_extra(volume.venue.not_counted),
         venue=volume.venue,
     )
-    papers = []
+    tasks = []
     for meta in volume.papers:
         if meta.pdf is None or not meta.pdf.is_file():
             continue  # VOL007 and VOL008 name the entry in papers.yaml
         track = volume.track(meta.track)
         limit = track.page_limit if track is not None else TRACK_LIMITS.get(meta.track, 5)
-        papers.append(
-            check_pdf(
+        tasks.append(
+            _Task(
                 meta.pdf,
                 replace(paper_options, track=meta.track),
                 paper_id=meta.id,
@@ -66,6 +146,7 @@ def check_volume(root: Path, options: CheckOptions | None = None) -> Report:
                 shown=str(root / meta.pdf_shown),
             )
         )
+    papers = _run(tasks, options, progress)
     return Report(papers=papers, files=files)
 
 

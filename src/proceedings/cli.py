@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 from proceedings import __version__
 from proceedings.bib import check_bib
 from proceedings.build.pipeline import PARTS, BuildError, build_volume
-from proceedings.check import TRACK_LIMITS, CheckOptions, check_paths, check_volume
+from proceedings.check import TRACK_LIMITS, CheckOptions, Progress, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.openreview import (
     DEFAULT_TRACK_VALUES,
@@ -18,12 +19,14 @@ from proceedings.openreview import (
     OpenReviewImportError,
     import_openreview,
 )
+from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, Report, render_json, render_text
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, is_volume
 
 FORMATS = {"text": render_text, "json": render_json}
 DEFAULT_VOLUME = Path("papers")
+MEMORY_LIMIT = 1 << 30  # per worker process: a decompression bomb stops here
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,6 +90,21 @@ def cli() -> None:
     help="Skip these rules: codes or prefixes, comma-separated (e.g. MARGIN,PMLR006).",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the machine's cores",
+    help="Papers checked at once, each in its own process.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    help="Seconds one paper may take before it is stopped and reported (0: no limit).",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(sorted(FORMATS)),
@@ -110,6 +128,8 @@ def check(
     page_size: str,
     select: str | None,
     ignore: str | None,
+    jobs: int,
+    timeout: float,
     output_format: str,
     output: Path | None,
 ) -> None:
@@ -133,6 +153,8 @@ def check(
     selected, ignored = _codes(select, "--select"), _codes(ignore, "--ignore")
     options = CheckOptions(
         rules=select_rules(selected, ignored) if selected or ignored else None,
+        jobs=jobs,
+        limits=Limits(seconds=timeout, memory_bytes=MEMORY_LIMIT),
         track=track,
         page_limit=page_limit,
         names=HeadingNames().with_extra(not_counted),
@@ -142,7 +164,8 @@ def check(
             disclosure_required=require_disclosure,
         ),
     )
-    report = _check_inputs(files, options)
+    show_progress = output_format == "text" and output is None and sys.stderr.isatty()
+    report = _check_inputs(files, options, _progress_bar if show_progress else None)
     _write(FORMATS[output_format](report), output)
     unreadable_metadata = any(item.unreadable for item in report.files if item.kind == "metadata")
     sys.exit(2 if unreadable_metadata else 1 if report.errors else 0)
@@ -359,7 +382,20 @@ def _codes(value: str | None, option: str) -> list[str]:
     return codes
 
 
-def _check_inputs(paths: tuple[Path, ...], options: CheckOptions) -> Report:
+def _progress_bar(done: int, total: int) -> None:
+    if total <= 3:
+        return
+    width = 30
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    click.echo(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} papers{end}", nl=False, err=True
+    )
+
+
+def _check_inputs(
+    paths: tuple[Path, ...], options: CheckOptions, progress: Progress | None = None
+) -> Report:
     """Check what was named: volume folders, folders of PDFs, PDFs; by default ./papers."""
     if not paths:
         if not is_volume(DEFAULT_VOLUME):
@@ -372,14 +408,14 @@ def _check_inputs(paths: tuple[Path, ...], options: CheckOptions) -> Report:
     loose: list[Path] = []
     for path in paths:
         if path.is_dir() and is_volume(path):
-            part = check_volume(path, options)
+            part = check_volume(path, options, progress)
             report.papers += part.papers
             report.files += part.files
         elif path.suffix.lower() == ".bib":
             report.files.append(check_bib(path, options.rules))
         else:
             loose += _pdf_files(path)
-    report.papers += check_paths(loose, options).papers
+    report.papers += check_paths(loose, options, progress).papers
     return report
 
 

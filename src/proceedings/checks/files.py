@@ -131,3 +131,31 @@ def internal_error(paper: CheckedPaper) -> Iterator[Violation]:
     """
     if paper.internal_error is not None:
         yield Violation(f"internal error, a bug in proceedings: {paper.internal_error}")
+
+
+@rule(
+    "PDF004",
+    "time-limit",
+    Severity.ERROR,
+    fix="Export the PDF again (flattening huge vector figures to images helps), or raise "
+    "`--timeout` if the machine is merely slow.",
+    needs_document=False,
+)
+def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
+    """Reading the PDF took longer than the time limit, so it was stopped.
+
+    ## What it catches
+    A PDF whose reading does not finish within the per-paper time limit: a pathological file
+    (a decompression bomb, endless page trees) or one with enormous vector figures.
+
+    ## Why it matters
+    One such file must not stall the check of a whole volume; PMLR's own processing is likely
+    to choke on it too.
+
+    ## How to fix
+    Export the PDF again; rasterise figures with millions of vector elements.
+
+    ## Options
+    `--timeout SECONDS` (60 by default).
+    """
+    return iter(())  # reported by the runner that stopped the worker, never by a rule run
