@@ -22,9 +22,16 @@ from proceedings.openreview import (
 from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, Report, render_json, render_text
+from proceedings.reports import render_github, render_html, render_junit
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, is_volume
 
-FORMATS = {"text": render_text, "json": render_json}
+FORMATS = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "junit": render_junit,
+    "html": render_html,
+}
 DEFAULT_VOLUME = Path("papers")
 MEMORY_LIMIT = 1 << 30  # per worker process: a decompression bomb stops here
 
@@ -110,7 +117,9 @@ def cli() -> None:
     type=click.Choice(sorted(FORMATS)),
     default="text",
     show_default=True,
-    help="Report format: text for people, json for programs (schema version 1).",
+    help="Report format: text for people; json for programs (schema version 1); github for "
+    "workflow annotations; junit for CI servers; html for a page with page thumbnails (use "
+    "with -o report.html).",
 )
 @click.option(
     "-o",

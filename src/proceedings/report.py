@@ -109,7 +109,7 @@ class PaperReport(_Checked):
             "id": self.id,
             "file": self.file,
             "track": self.track,
-            "page_limit": _number(self.page_limit),
+            "page_limit": format_number(self.page_limit),
             "pages_total": self.pages_total,
             "body_end": body_end,
             "body_pages": None if self.body_pages is None else round(self.body_pages, 2),
@@ -171,7 +171,7 @@ class Report:
         return data
 
 
-def _number(value: float) -> float | int:
+def format_number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
@@ -183,7 +183,7 @@ def render_text(report: Report) -> str:
     """One block per paper, then a summary line; the way a person reads a check."""
     blocks = [_file_block(item) for item in report.files]
     blocks += [_paper_block(paper) for paper in report.papers]
-    return "\n".join(blocks) + _summary_line(report) + "\n"
+    return "\n".join(blocks) + summary_line(report) + "\n"
 
 
 def _file_block(item: FileReport) -> str:
@@ -196,7 +196,7 @@ def _paper_block(paper: PaperReport) -> str:
     head = f"{paper.file}  [{paper.status.value.upper()}]"
     lines = [head]
     if not paper.unreadable:
-        lines.append(f"  {_measure_line(paper)}")
+        lines.append(f"  {measure_line(paper)}")
     lines += _finding_lines(paper.findings)
     return "\n".join(lines) + "\n"
 
@@ -214,8 +214,8 @@ def _finding_lines(findings: Sequence[Finding]) -> list[str]:
     return lines
 
 
-def _measure_line(paper: PaperReport) -> str:
-    limit = f"{paper.track} track, limit {_number(paper.page_limit)}"
+def measure_line(paper: PaperReport) -> str:
+    limit = f"{paper.track} track, limit {format_number(paper.page_limit)}"
     total = f"{paper.pages_total} page{'s' if paper.pages_total != 1 else ''} in all"
     if paper.body_end is not None and paper.body_pages is not None:
         where = describe_position(paper.body_end.page, paper.body_end.fraction)
@@ -237,7 +237,7 @@ def describe_position(page: int, fraction: float) -> str:
     return f"on page {page}, {round(shown * 100)}% down"
 
 
-def _summary_line(report: Report) -> str:
+def summary_line(report: Report) -> str:
     counts = {status: 0 for status in Status}
     for paper in report.papers:
         counts[paper.status] += 1

@@ -103,7 +103,8 @@ def _build_parts(
     say: Callable[[str], None],
 ) -> None:
     # Imported here: the LaTeX machinery is only needed by a build.
-    from proceedings.build.frontmatter import build_frontmatter
+    from proceedings.build.frontmatter import FrontmatterError, build_frontmatter
+    from proceedings.build.latex import LatexError
     from proceedings.build.pmlr import PmlrError, write_pmlr
     from proceedings.build.site import write_site
     from proceedings.build.volume_pdf import assemble_volume
@@ -122,7 +123,10 @@ def _build_parts(
     front = scratch / "frontmatter" / "frontmatter.pdf"
     if "frontmatter" in only or ("volume" in only and not front.exists()):
         say("typesetting the front matter")
-        front = build_frontmatter(plan, scratch / "frontmatter")
+        try:
+            front = build_frontmatter(plan, scratch / "frontmatter")
+        except (LatexError, FrontmatterError) as error:
+            raise BuildError(f"the front matter does not compile: {error}") from None
         if "frontmatter" in only:
             result.outputs["frontmatter"] = front
     if "volume" in only:
@@ -145,8 +149,12 @@ def _validate_bib(bib: Path) -> None:
 
 
 def _stamp_label(volume: Volume) -> str:
+    from proceedings.build.latex import latex_escape, pdflatex_can_print
+
     shortname = volume.proceedings.get("shortname")
-    return f"{shortname} \\textbullet\\ " if isinstance(shortname, str) and shortname else ""
+    if not isinstance(shortname, str) or not shortname or not pdflatex_can_print(shortname):
+        return ""
+    return f"{latex_escape(shortname)} \\textbullet\\ "
 
 
 @contextmanager

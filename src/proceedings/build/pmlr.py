@@ -56,9 +56,15 @@ def bib_text(text: str, where: str) -> str:
     return result
 
 
+# Typography that PMLR's own files write in ASCII: ``quotes'', en -- and em --- dashes.
+_TYPOGRAPHY = str.maketrans(
+    {"\u201c": "``", "\u201d": "''", "\u2018": "`", "\u2019": "'", "\u2013": "--", "\u2014": "---"}
+)
+
+
 def _plain(text: str) -> str:
     escaped = _SPECIAL.sub(lambda match: _TEXT_SPECIALS[match.group(0)], text)
-    return str(to_ascii_latex(escaped))
+    return str(to_ascii_latex(escaped.translate(_TYPOGRAPHY)))
 
 
 def person(author: Author, where: str) -> str:

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.constants import PageLabelStyle
 
 from proceedings.build.latex import run_latex
 from proceedings.build.plan import Plan
@@ -50,20 +51,22 @@ def assemble_volume(plan: Plan, frontmatter: Path | None, out: Path, label: str 
     if frontmatter is not None:
         writer.append(str(frontmatter), import_outline=False)
         front_pages = len(writer.pages)
-        writer.add_outline_item("Front matter", 0)
+        writer.add_outline_item(title="Front matter", page_number=0)
     stamps = stamp_sheet(1, plan.total_pages, label) if plan.archival else None
     for item in plan.archival:
         assert item.paper.pdf is not None
         start = len(writer.pages)
         writer.append(str(item.paper.pdf), import_outline=False)
-        writer.add_outline_item(f"{item.paper.title} ({item.page_range})", start)
+        writer.add_outline_item(title=f"{item.paper.title} ({item.page_range})", page_number=start)
         assert stamps is not None
         for offset in range(item.pages):
             _stamp(writer.pages[start + offset], stamps.pages[item.first_page - 1 + offset])
     if front_pages:
-        writer.set_page_label(0, front_pages - 1, style="/r")
+        writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN)
     if len(writer.pages) > front_pages:
-        writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
+        writer.set_page_label(
+            front_pages, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1
+        )
     writer.add_metadata({"/Title": str(plan.volume.proceedings.get("booktitle", "Proceedings"))})
     with out.open("wb") as handle:
         writer.write(handle)

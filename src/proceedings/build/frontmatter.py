@@ -1,0 +1,366 @@
+"""The front matter: title page, preface, committees, contents, author index, in roman pages.
+
+`render_frontmatter` fills the LaTeX templates (`templates/latex/frontmatter.tex.j2` and the
+parts it includes; a volume overrides any of them with a file of the same name in its own
+`templates/latex/`) and `build_frontmatter` typesets the result. The engine follows the text:
+pdfLaTeX when every name and title is Latin script, LuaLaTeX otherwise (see
+`latex.choose_engine`); the first line of the .tex names it (`% !TEX program = lualatex`).
+
+The preface is the file named by `frontmatter.preface` in volume.yaml, as plain text:
+paragraphs separated by blank lines, `# Heading` lines, `*emphasis*` and `**strong**`. A first
+heading that only says "Preface" is dropped, since the page has that title already.
+
+Organizers, editors and invited speakers print in the order volume.yaml gives them; the
+program committee is sorted by family name as the author index is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from proceedings.build.authors import (
+    NON_ARCHIVAL_MARK,
+    IndexEntry,
+    author_index,
+    index_groups,
+    person_sort_key,
+)
+from proceedings.build.latex import (
+    Engine,
+    TexString,
+    choose_engine,
+    latex_environment,
+    run_latex,
+)
+from proceedings.build.plan import Plan
+from proceedings.texts import match_key
+from proceedings.volume import Paper, Track, inside, parse_date
+
+TEMPLATE = "frontmatter.tex.j2"
+OVERRIDES = Path("templates") / "latex"  # in the volume folder
+
+
+class FrontmatterError(Exception):
+    """The front matter cannot be made; the message names the file or field at fault."""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    affiliation: str | None
+    talk: str | None
+    where: str  # for source markers: "volume.yaml frontmatter.organizers[2]"
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    style: str  # "", "em" or "strong"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    heading: bool
+    where: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper in the contents."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...]
+    first_page: int | None
+    last_page: int | None
+    where: str
+
+    @property
+    def pages(self) -> str:
+        if self.first_page is None or self.last_page is None:
+            return ""
+        if self.first_page == self.last_page:
+            return str(self.first_page)
+        return f"{self.first_page}--{self.last_page}"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    where: str
+    papers: tuple[Entry, ...]
+
+
+def render_frontmatter(plan: Plan) -> str:
+    """The front matter of `plan`'s volume as LaTeX source."""
+    return _render(plan)[0]
+
+
+def build_frontmatter(plan: Plan, out_dir: Path, timeout: float = 300) -> Path:
+    """Write `frontmatter.tex` and `frontmatter.pdf` into `out_dir`; return the PDF's path.
+
+    Raises `FrontmatterError` for a missing preface or a broken template and `LatexError`
+    when LaTeX fails (its message names the paper and field whose text broke the run).
+    """
+    source, engine = _render(plan)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "frontmatter.tex").write_text(source, encoding="utf-8")
+    pdf = run_latex(source, None, engine=engine, timeout=timeout)
+    target = out_dir / "frontmatter.pdf"
+    partial = out_dir / ".frontmatter.pdf.part"
+    partial.write_bytes(pdf)
+    partial.replace(target)
+    return target
+
+
+def _render(plan: Plan) -> tuple[str, Engine]:
+    context = frontmatter_context(plan)
+    engine = choose_engine(_texts(context))
+    environment = latex_environment(engine, plan.volume.root / OVERRIDES)
+    environment.filters["names"] = _names_filter(environment)
+    environment.filters["date"] = _date_text
+    try:
+        template = environment.get_template(TEMPLATE)
+        return template.render(context), engine
+    except jinja2.TemplateSyntaxError as error:
+        raise FrontmatterError(
+            f"template {error.filename or error.name}, line {error.lineno}: {error.message}"
+        ) from None
+    except jinja2.TemplateError as error:
+        raise FrontmatterError(f"front-matter template: {error}") from None
+
+
+def frontmatter_context(plan: Plan) -> dict[str, Any]:
+    """What the templates see: the volume's texts, people, contents and author index."""
+    volume = plan.volume
+    proceedings = volume.proceedings
+    front = volume.frontmatter
+    given = front.get("title_lines")
+    lines = [given] if isinstance(given, str) else given if isinstance(given, list) else []
+    title_lines = [_text(line) for line in lines if _text(line)]
+    start, end = parse_date(proceedings.get("start")), parse_date(proceedings.get("end"))
+    entries = author_index(plan)
+    tracks = {track.id: track for track in volume.tracks}
+    return {
+        "title_lines": title_lines or [_text(proceedings.get("name") or "Proceedings")],
+        "name": _text(proceedings.get("name")),
+        "booktitle": _text(proceedings.get("booktitle")),
+        "shortname": _text(proceedings.get("shortname")),
+        "volume_number": _text(proceedings.get("volume")),
+        "year": _text(proceedings.get("year")),
+        "address": _text(proceedings.get("address")),
+        "conference_url": _text(proceedings.get("conference_url")),
+        "dates": _date_range(start, end),
+        "published": parse_date(proceedings.get("published")),
+        "editors": _people(proceedings.get("editors"), "proceedings.editors"),
+        "organizers": _people(front.get("organizers"), "frontmatter.organizers"),
+        "program_committee": sorted(
+            _people(front.get("program_committee"), "frontmatter.program_committee"),
+            key=lambda person: person_sort_key(person.name),
+        ),
+        "committee_columns": _columns(front.get("program_committee")),
+        "invited_speakers": _people(front.get("invited_speakers"), "frontmatter.invited_speakers"),
+        "preface": _preface(plan),
+        "tracks": [
+            Section(
+                title=track.title,
+                where=f"volume.yaml tracks[{track.id}]",
+                papers=tuple(
+                    _entry(item.paper, item.first_page, item.last_page) for item in papers
+                ),
+            )
+            for track, papers in plan.by_track()
+        ],
+        "non_archival": [
+            Section(
+                title=track.title,
+                where=f"volume.yaml tracks[{track.id}]",
+                papers=tuple(_entry(paper, None, None) for paper in papers),
+            )
+            for track, papers in _non_archival_by_track(plan, tracks)
+        ],
+        "index": index_groups(entries),
+        "non_archival_mark": NON_ARCHIVAL_MARK,
+        "page_size": "a4" if volume.venue.page_size.lower() == "a4" else "letter",
+        "total_pages": plan.total_pages,
+    }
+
+
+def _columns(committee: Any) -> int:
+    """Three columns for a committee whose lines are short, two otherwise."""
+    people = _people(committee, "")
+    widest = max((len(text) for p in people for text in (p.name, p.affiliation or "")), default=0)
+    return 3 if widest <= 28 else 2
+
+
+def _entry(paper: Paper, first: int | None, last: int | None) -> Entry:
+    return Entry(
+        id=paper.id,
+        title=paper.title,
+        authors=tuple(author.name for author in paper.authors),
+        first_page=first,
+        last_page=last,
+        where=f"paper {paper.id}",
+    )
+
+
+def _non_archival_by_track(plan: Plan, tracks: dict[str, Track]) -> list[tuple[Track, list[Paper]]]:
+    grouped: dict[str, list[Paper]] = {}
+    for paper in plan.non_archival:
+        grouped.setdefault(paper.track, []).append(paper)
+    order = [track.id for track in plan.volume.tracks] + sorted(set(grouped) - set(tracks))
+    return [
+        (tracks.get(track_id) or Track(track_id, track_id.title(), 5), grouped[track_id])
+        for track_id in order
+        if track_id in grouped
+    ]
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list, bool)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _people(value: Any, field: str) -> list[Person]:
+    people: list[Person] = []
+    for index, entry in enumerate(value if isinstance(value, list) else []):
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict) or not _text(entry.get("name")):
+            continue
+        people.append(
+            Person(
+                name=_text(entry["name"]),
+                affiliation=_text(entry.get("affiliation")) or None,
+                talk=_text(entry.get("talk")) or None,
+                where=f"volume.yaml {field}[{index}]",
+            )
+        )
+    return people
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _date_text(day: datetime.date | None) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def _date_range(start: datetime.date | None, end: datetime.date | None) -> str:
+    """ "27 April 2026", "27–28 April 2026", "30 April – 1 May 2026"."""
+    if start is None or end is None or end <= start:
+        return _date_text(start or end)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {_MONTHS[end.month - 1]} {end.year}"
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]} – {_date_text(end)}"
+    return f"{_date_text(start)} – {_date_text(end)}"
+
+
+def _preface(plan: Plan) -> list[Paragraph]:
+    name = plan.volume.frontmatter.get("preface")
+    if not isinstance(name, str) or not name.strip():
+        return []
+    path = inside(plan.volume.root, name.strip())
+    if path is None:
+        raise FrontmatterError(f"volume.yaml: frontmatter.preface: {name!r} leaves the volume")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FrontmatterError(
+            f"volume.yaml: frontmatter.preface: {name} is not in the volume folder"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FrontmatterError(f"{name}: cannot be read as UTF-8 text ({error})") from None
+    return list(parse_preface(text, name.strip()))
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)(.+?)(?<=\S)\*|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"
+)
+
+
+def parse_preface(text: str, name: str = "preface") -> Iterator[Paragraph]:
+    """Paragraphs (blank-line separated), `#` headings and `*emphasis*` of a plain-text file."""
+    blocks: list[tuple[int, list[str]]] = []  # (first line, lines)
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        heading = _HEADING.match(line)
+        if not line.strip() or heading:
+            if current:
+                blocks.append((start, current))
+                current = []
+            if heading:
+                blocks.append((number, [line]))
+            continue
+        if not current:
+            start = number
+        current.append(line.strip())
+    if current:
+        blocks.append((start, current))
+    for position, (first, lines) in enumerate(blocks):
+        heading = _HEADING.match(lines[0])
+        if heading is not None:
+            if position == 0 and match_key(heading.group(1)) == "preface":
+                continue
+            yield Paragraph((Run(heading.group(1), ""),), True, f"{name} line {first}")
+            continue
+        yield Paragraph(tuple(_runs(" ".join(lines))), False, f"{name} line {first}")
+
+
+def _runs(text: str) -> Iterator[Run]:
+    position = 0
+    for match in _EMPHASIS.finditer(text):
+        if match.start() > position:
+            yield Run(text[position : match.start()], "")
+        if match.group(1) is not None:
+            yield Run(match.group(1), "strong")
+        else:
+            yield Run(match.group(2) or match.group(3), "em")
+        position = match.end()
+    if position < len(text):
+        yield Run(text[position:], "")
+
+
+def _names_filter(environment: jinja2.Environment) -> Any:
+    tex = environment.filters["tex"]
+
+    def names(values: Any) -> TexString:
+        """Names as "A, B and C", each escaped."""
+        escaped = [str(tex(value)) for value in values]
+        if len(escaped) <= 2:
+            return TexString(" and ".join(escaped))
+        return TexString(", ".join(escaped[:-1]) + " and " + escaped[-1])
+
+    return names
+
+
+def _texts(context: dict[str, Any]) -> Iterator[str]:
+    """Every user text of the context, to choose the engine."""
+    for value in context.values():
+        yield from _strings(value)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, (Person, Run, Paragraph, Entry, Section, IndexEntry)):
+        for name in value.__dataclass_fields__:
+            if name not in ("where", "sort_key"):
+                yield from _strings(getattr(value, name))
