@@ -1,0 +1,233 @@
+"""`proceedings build` on the shipped example volume, with the outputs read back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+
+from conftest import PAPERS as FIXTURE_PAPERS
+from conftest import run_cli
+from proceedings.build.pipeline import BuildError, build_volume
+from proceedings.volume import load_volume
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "papers"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [document[index].get_textpage().get_text_range() for index in range(len(document))]
+    finally:
+        document.close()
+
+
+def squash(text: str) -> str:
+    return " ".join(text.replace("\ufffe", "").replace("-\r\n", "").split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "build"
+    result = run_cli("build", str(EXAMPLE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    for label in ("PMLR upload", "front matter", "volume PDF", "web index", "check report"):
+        assert label in result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    papers = yaml.safe_load((EXAMPLE / "papers.yaml").read_text(encoding="utf-8"))["papers"]
+    archival = [paper for paper in papers if paper["archival"]]
+    others = [paper for paper in papers if not paper["archival"]]
+    return archival, others
+
+
+def test_outputs_are_where_the_design_says(built: Path) -> None:
+    for name in (
+        "pmlr/icbinb-2026.bib",
+        "frontmatter/frontmatter.tex",
+        "frontmatter/frontmatter.pdf",
+        "volume.pdf",
+        "site/index.html",
+        "report.json",
+    ):
+        assert (built / name).is_file(), name
+
+
+def test_front_matter_names_every_archival_title_and_author(built: Path, example) -> None:
+    archival, _ = example
+    text = squash(" ".join(pdf_pages(built / "frontmatter" / "frontmatter.pdf")))
+    for paper in archival:
+        assert squash(str(paper["title"])) in text
+        for author in paper["authors"]:  # type: ignore[attr-defined]
+            family = author["name"].split()[-1]
+            assert family in text, author["name"]
+    assert "王芳" in text and "Соколова" in text
+
+
+def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
+    built: Path, example
+) -> None:
+    archival, _ = example
+    front = pdf_pages(built / "frontmatter" / "frontmatter.pdf")
+    contents = squash(" ".join(front))
+    volume = pdf_pages(built / "volume.pdf")
+    stamps = {}
+    for index, text in enumerate(volume):
+        match = re.search(r"ICBINB 2026\s*•\s*(\d+)", text)
+        if match:
+            stamps[int(match.group(1))] = index
+    assert sorted(stamps) == list(range(1, len(volume) - len(front) + 1))
+    for paper in archival:
+        title = squash(str(paper["title"]))
+        after = contents[contents.index(title) + len(title) :]
+        first, last = map(int, re.search(r"(\d+)\s*[–-]\s*(\d+)", after).groups())  # type: ignore[union-attr]
+        start_page = squash(volume[stamps[first]])
+        assert title[:40] in start_page, (title, first)
+        assert last >= first
+
+
+def test_author_index_order_folds_accents_and_particles(built: Path) -> None:
+    pages = pdf_pages(built / "frontmatter" / "frontmatter.pdf")
+    index = squash(pages[-1])
+    order = ["Álvarez, José", "Berg, Ludwig van der", "Dubois-Leroy", "Hernández", "Müller, Zoë"]
+    order += ["Nguyễn", "Øberg, Lars", "Okonkwo", "Souza, Anna de", "Yılmaz"]
+    positions = [index.index(name) for name in order]
+    assert positions == sorted(positions), list(zip(order, positions, strict=True))
+    assert index.count("Zhang, Wei") == 2  # two people of one name, kept apart
+    assert index.count("Álvarez, José") == 1  # one person on two papers, listed once
+
+
+def test_non_archival_papers_stay_out_of_the_bib_and_the_volume(built: Path, example) -> None:
+    archival, others = example
+    bib = (built / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")
+    assert bib.count("@InProceedings{") == len(archival)
+    front = len(pdf_pages(built / "frontmatter" / "frontmatter.pdf"))
+    papers_part = squash(" ".join(pdf_pages(built / "volume.pdf")[front:]))
+    for paper in others:
+        title = squash(str(paper["title"]))
+        assert title[:30] not in bib
+        assert title not in papers_part
+
+
+def test_pmlr_upload_is_flat_and_passes_the_pmlr_rules(built: Path, example) -> None:
+    archival, _ = example
+    result = run_cli("check", str(built / "pmlr" / "icbinb-2026.bib"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(path.name for path in (built / "pmlr").glob("*.pdf"))
+    assert len(pdfs) == len(archival)
+    assert all(re.fullmatch(r"[a-z]+26[a-z]\.pdf", name) for name in pdfs)
+    assert not [path for path in (built / "pmlr").iterdir() if path.is_dir()]
+
+
+def test_site_lists_every_accepted_paper_and_marks_non_archival(built: Path, example) -> None:
+    archival, others = example
+    html = (built / "site" / "index.html").read_text(encoding="utf-8")
+    for paper in archival + others:
+        assert f'id="paper-{paper["id"]}"' in html
+    assert html.count("non-archival</span>") == len(others)
+    assert not re.search(r'(?:src|href)="https?://(?!openreview\.net/)', html)
+
+
+def test_building_twice_gives_identical_files(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    first, second = tmp_path / "one", tmp_path / "two"
+    build_volume(EXAMPLE, first, check_papers=False)
+    build_volume(EXAMPLE, second, check_papers=False)
+    for name in (
+        "pmlr/icbinb-2026.bib",
+        "site/index.html",
+        "volume.pdf",
+        "frontmatter/frontmatter.pdf",
+    ):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_only_builds_parts_and_keeps_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build_volume(EXAMPLE, out, only=("pmlr", "site"), check_papers=False)
+    assert (out / "pmlr" / "icbinb-2026.bib").is_file() and not (out / "volume.pdf").exists()
+    marker = out / "site" / "index.html"
+    before = marker.read_bytes()
+    build_volume(EXAMPLE, out, only=("pmlr",), check_papers=False)
+    assert marker.read_bytes() == before
+
+
+def test_failed_build_leaves_the_previous_build_whole(tmp_path: Path) -> None:
+    volume = tmp_path / "papers"
+    shutil.copytree(EXAMPLE, volume, ignore=shutil.ignore_patterns("src"))
+    out = tmp_path / "build"
+    build_volume(volume, out, only=("pmlr", "site"), check_papers=False)
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    override = volume / "templates" / "latex"
+    override.mkdir(parents=True)
+    (override / "titlepage.tex.j2").write_text("\\undefinedcommand\n")
+    with pytest.raises(BuildError, match="front matter does not compile"):
+        build_volume(volume, out, check_papers=False)
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+    assert not list(tmp_path.glob(".build.*-*"))  # no scratch folder left behind
+
+
+def test_metadata_errors_stop_the_build_with_the_findings(tmp_path: Path) -> None:
+    volume = tmp_path / "papers"
+    shutil.copytree(EXAMPLE, volume, ignore=shutil.ignore_patterns("src"))
+    (volume / "pdf" / "12.pdf").unlink()
+    result = run_cli("build", str(volume), "-o", str(tmp_path / "build"))
+    assert result.exit_code == 1
+    assert "VOL007" in result.output and "papers.yaml:" in result.output
+    assert not (tmp_path / "build").exists()
+
+
+def test_inputs_are_not_written(tmp_path: Path) -> None:
+    volume = tmp_path / "papers"
+    shutil.copytree(EXAMPLE, volume, ignore=shutil.ignore_patterns("src"))
+    before = {path: path.stat().st_mtime_ns for path in volume.rglob("*")}
+    build_volume(volume, tmp_path / "build", only=("pmlr", "site"), check_papers=False)
+    assert {path: path.stat().st_mtime_ns for path in volume.rglob("*")} == before
+
+
+HOSTILE = r"\input{/etc/passwd} \write18{touch PWNED} % & # _ ^ ~ { } \ end"
+
+
+def test_hostile_title_is_printed_literally_and_runs_nothing(tmp_path: Path) -> None:
+    volume = tmp_path / "papers"
+    (volume / "pdf").mkdir(parents=True)
+    shutil.copy(FIXTURE_PAPERS / "tiny_pass.pdf", volume / "pdf" / "1.pdf")
+    pwned = tmp_path / "pwned"
+    title = HOSTILE.replace("PWNED", str(pwned))
+    (volume / "papers.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "papers": [
+                    {
+                        "id": "1",
+                        "title": title,
+                        "authors": [{"name": "Ada Example"}],
+                        "abstract": "An abstract with 100% of the usual characters: $x_1$.",
+                        "track": "tiny",
+                        "archival": True,
+                    }
+                ]
+            }
+        )
+    )
+    shutil.copy(EXAMPLE / "volume.yaml", volume / "volume.yaml")
+    shutil.copy(EXAMPLE / "preface.md", volume / "preface.md")
+    loaded, _ = load_volume(volume)
+    assert loaded.papers[0].title == " ".join(title.split())
+    out = tmp_path / "build"
+    build_volume(volume, out, check_papers=False)
+    text = squash(" ".join(pdf_pages(out / "frontmatter" / "frontmatter.pdf")))
+    assert squash(title) in text.replace("“", '"')
+    assert not pwned.exists()
+    bib = (out / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")
+    assert r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}" in bib
+    assert r"100\% of" in bib
