@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from proceedings.bib.model import BibFile
+from proceedings.pdf import layout
 
 # How deep to look for PDFs put in sub-folders by mistake (`pdf/Toner26a.pdf`).
 MAX_DEPTH = 2
@@ -66,29 +64,7 @@ def page_count(bib: BibFile, relative: str) -> int | str:
 
 
 def _count(path: Path) -> int | str:
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
     try:
-        if path.stat().st_size == 0:
-            return "the file is empty"
-        with path.open("rb") as handle:
-            if b"%PDF-" not in handle.read(1024):
-                return "the file is not a PDF (no `%PDF-` header)"
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = bool(reader.decrypt(""))
-            except Exception:  # noqa: BLE001 - a missing cipher library is also a refusal
-                opened = False
-            if not opened:
-                return "the file is protected by a password"
-        count = len(reader.pages)
-    except Exception as error:  # noqa: BLE001 - any damage is a finding, never a crash
-        text = str(error).strip().rstrip(".") or type(error).__name__
-        return f"the file cannot be opened as a PDF ({text})"
-    finally:
-        logger.setLevel(level)
-    if count == 0:
-        return "the PDF has no pages"
-    return count
+        return layout.page_count(path)
+    except layout.PdfOpenError as error:
+        return f"the file {error}"

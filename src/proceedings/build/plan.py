@@ -9,13 +9,15 @@ the archival papers, each as long as its PDF.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from proceedings.pdf.layout import page_count
 from proceedings.texts import match_key, split_name
 from proceedings.volume import Author, Paper, Track, Volume
 
@@ -61,17 +63,7 @@ class Plan:
         ]
 
 
-def pdf_page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
-def plan_volume(volume: Volume, count_pages: PageCounter = pdf_page_count) -> Plan:
+def plan_volume(volume: Volume, count_pages: PageCounter = page_count) -> Plan:
     year = _year(volume)
     track_order = {track.id: index for index, track in enumerate(volume.tracks)}
     tracks = {track.id: track for track in volume.tracks}
@@ -149,15 +141,23 @@ def _keys(papers: list[Paper], year: int) -> dict[str, str]:
             keys[paper.id] = paper.pmlr_key
             continue
         base = (ascii_family(paper.authors[0]) if paper.authors else "") or "paper"
-        for letter in "abcdefghijklmnopqrstuvwxyz":
-            candidate = f"{base}{year % 100:02d}{letter}"
-            if candidate not in used:
-                break
-        else:
-            raise PlanError(f"more than 26 papers share the key {base}{year % 100:02d}")
+        candidate = next(
+            f"{base}{year % 100:02d}{suffix}"
+            for suffix in _suffixes()
+            if f"{base}{year % 100:02d}{suffix}" not in used
+        )
         used.add(candidate)
         keys[paper.id] = candidate
     return keys
+
+
+def _suffixes() -> Iterator[str]:
+    """a, b, ..., z, then aa, ab, ...: PMLR's way past 26 papers of one name and year."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    yield from letters
+    for length in itertools.count(2):
+        for combination in itertools.product(letters, repeat=length):
+            yield "".join(combination)
 
 
 def _year(volume: Volume) -> int:

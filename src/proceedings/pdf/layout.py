@@ -160,6 +160,15 @@ def open_document(path: Path) -> Document:
     return document
 
 
+def page_count(path: Path) -> int:
+    """The number of pages of the PDF at `path`; PdfOpenError says why it cannot be read."""
+    pdf = _open_pdf(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def _open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         with path.open("rb") as handle:
