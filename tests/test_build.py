@@ -231,3 +231,62 @@ def test_hostile_title_is_printed_literally_and_runs_nothing(tmp_path: Path) -> 
     bib = (out / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")
     assert r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}" in bib
     assert r"100\% of" in bib
+
+
+LINKED = r"""\documentclass{article}
+\usepackage[hidelinks]{hyperref}
+\begin{document}
+\section{First}\label{first}
+See Section~\ref{second} on the next page.
+\newpage
+\section{Second}\label{second}
+Back to Section~\ref{first}.
+\end{document}
+"""
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
+    import subprocess
+
+    import pikepdf
+
+    volume = tmp_path / "papers"
+    (volume / "pdf").mkdir(parents=True)
+    (tmp_path / "linked.tex").write_text(LINKED)
+    for _ in range(2):
+        subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", "linked.tex"],
+            cwd=tmp_path, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    papers = []
+    for number in (1, 2):
+        shutil.copy(tmp_path / "linked.pdf", volume / "pdf" / f"{number}.pdf")
+        papers.append(
+            {"id": str(number), "title": f"Linked Paper {number}", "abstract": "A paper.",
+             "authors": [{"name": f"Author Number{number}"}], "track": "long", "archival": True}
+        )  # fmt: skip
+    (volume / "papers.yaml").write_text(yaml.safe_dump({"papers": papers}))
+    shutil.copy(EXAMPLE / "volume.yaml", volume / "volume.yaml")
+    shutil.copy(EXAMPLE / "preface.md", volume / "preface.md")
+    out = tmp_path / "build"
+    build_volume(volume, out, only=("frontmatter", "volume"), check_papers=False)
+    with pikepdf.Pdf.open(out / "volume.pdf") as pdf:
+        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        front = len(pdf.pages) - 4
+        targets = []
+        for index, page in enumerate(pdf.pages):
+            for annotation in page.obj.get("/Annots", []):
+                if annotation.get("/Subtype") != pikepdf.Name.Link:
+                    continue
+                name = str(annotation.get("/Dest") or annotation.A.D)
+                destination = tree[name]
+                targets.append((index, page_of[destination[0].objgen], name.split(":")[0]))
+    # Each paper's two links point at its own pages, not at the other paper's copy.
+    assert sorted(targets) == [
+        (front, front + 1, "number26a"),
+        (front + 1, front, "number26a"),
+        (front + 2, front + 3, "number26b"),
+        (front + 3, front + 2, "number26b"),
+    ]

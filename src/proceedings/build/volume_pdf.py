@@ -12,6 +12,7 @@ volume under names prefixed with the paper's key, since every LaTeX paper has a 
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import pikepdf
@@ -69,7 +70,7 @@ def assemble_volume(
         if frontmatter is not None:
             source = _open(frontmatter, opened)
             _rename_destinations(source, "front", destinations)
-            volume.pages.extend(source.pages)
+            _append_pages(volume, source)
             front_pages = len(volume.pages)
             bookmarks.append(("Front matter", 0))
         stamper = None
@@ -81,7 +82,7 @@ def assemble_volume(
             source = _open(item.paper.pdf, opened)
             start = len(volume.pages)
             _rename_destinations(source, item.key, destinations)
-            volume.pages.extend(source.pages)
+            _append_pages(volume, source)
             bookmarks.append((f"{item.paper.title} ({item.page_range})", start))
             assert stamper is not None
             for offset in range(item.pages):
@@ -98,6 +99,13 @@ def assemble_volume(
             pdf.close()
         volume.close()
     return out
+
+
+def _append_pages(volume: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+    with warnings.catch_warnings():
+        # pikepdf warns that named destinations are not copied along; _copy_destinations does.
+        warnings.simplefilter("ignore")
+        volume.pages.extend(source.pages)
 
 
 def _open(path: Path, opened: list[pikepdf.Pdf]) -> pikepdf.Pdf:
@@ -165,6 +173,10 @@ def _rename_destinations(
         for annotation in page.obj.get("/Annots", []):
             _rename_link(annotation, prefix, names)
     for name, destination in names.items():
+        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+            destination = destination.D
+        if not destination.is_indirect:  # copy_foreign takes indirect objects only
+            destination = source.make_indirect(destination)
         destinations[f"{prefix}:{name}"] = destination
 
 
@@ -201,11 +213,8 @@ def _copy_destinations(volume: pikepdf.Pdf, destinations: dict[str, pikepdf.Obje
         return
     tree = pikepdf.NameTree.new(volume)
     for name in sorted(destinations):
-        destination = destinations[name]
-        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
-            destination = destination.D
         # The destination's page was copied with its paper; copy_foreign maps it to that copy.
-        tree[name] = volume.copy_foreign(destination)
+        tree[name] = volume.copy_foreign(destinations[name])
     volume.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
 
 
