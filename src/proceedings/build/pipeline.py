@@ -187,12 +187,16 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def _recover(out: Path) -> None:
-    """Put back the previous build if a run was stopped between its two renames."""
-    if out.exists():
-        return
-    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
-        old.rename(out)
-        return
+    """Clean up after a build that was killed: we hold the lock, so no other build runs.
+
+    A build stopped between its two renames leaves the previous output as `.build.old-*`:
+    it is put back. Scratch folders of killed builds are removed.
+    """
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and olds:
+        olds.pop(0).rename(out)
+    for leftover in [*olds, *out.parent.glob(f".{out.name}.tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(scratch: Path, out: Path) -> None:
