@@ -20,6 +20,7 @@ from proceedings.checks import (
     with_severities,
 )
 from proceedings.parallel import Limits, Pool
+from proceedings.pdf.facts import read_facts
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
@@ -218,6 +219,7 @@ def check_pdf(
 
 def _inspect(paper: CheckedPaper, options: CheckOptions) -> None:
     paper.document = open_document(paper.path)
+    paper.facts = read_facts(paper.path)
     if measurable(paper.document):
         paper.structure = analyse(paper.document, options.names)
 

@@ -376,8 +376,10 @@ def rules(code: str | None) -> None:
         click.echo(found.explanation)
         click.echo(f"\nFix: {found.fix}")
         return
-    for item in all_rules():
-        click.echo(f"{item.code:<8} {item.severity.value:<8} {item.name:<20} {item.summary}")
+    listed = all_rules()
+    width = max(len(item.code) for item in listed)
+    for item in listed:
+        click.echo(f"{item.code:<{width}}  {item.severity.value:<8} {item.name:<22} {item.summary}")
 
 
 def _codes(value: str | None, option: str) -> list[str]:

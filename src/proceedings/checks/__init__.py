@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from proceedings.pdf.facts import PdfFacts
 from proceedings.pdf.layout import Document
 from proceedings.pdf.structure import Structure
 from proceedings.report import Finding, Severity
@@ -55,6 +56,7 @@ class CheckedPaper:
     internal_error: str | None = None
     meta: PaperMeta | None = None  # the paper's entry in papers.yaml, when checked in a volume
     venue: VenueRules = field(default_factory=VenueRules)  # what the venue expects
+    facts: PdfFacts | None = None  # fonts, page boxes, encryption: read once by the pipeline
     notes: dict[str, object] = field(default_factory=dict)
 
 

@@ -14,6 +14,7 @@ grows downwards as a reader's eye does.
 from __future__ import annotations
 
 import ctypes
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -202,6 +203,7 @@ def _why_unopenable(path: Path) -> tuple[str, str | None]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, PyPdfError
 
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints become our message
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
