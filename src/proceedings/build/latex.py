@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import os
 import re
 import signal
@@ -43,6 +42,8 @@ from typing import Any, Literal
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+
+from proceedings.texts import to_ascii_latex
 
 Engine = Literal["pdflatex", "lualatex"]
 ENGINES: tuple[Engine, ...] = ("pdflatex", "lualatex")
@@ -130,18 +131,6 @@ _EXTRA_LATEX = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def _encoder() -> Any:
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True,
-        replacement_latex_protection="braces-all",
-        unknown_char_policy="keep",
-    )
-
-
 @functools.lru_cache(maxsize=4096)
 def _pdflatex_char(char: str) -> str | None:
     """`char` (not ASCII) as pdfLaTeX input, or None when pdfLaTeX has no form for it."""
@@ -151,7 +140,7 @@ def _pdflatex_char(char: str) -> str | None:
         return ""
     if unicodedata.category(char) == "Zs":
         return "~" if char == "\u00a0" else " "
-    latex = str(_encoder().unicode_to_latex(char))
+    latex = to_ascii_latex(char)
     if latex == char or not latex.isascii() or r"\nument" in latex:
         return None
     return latex
