@@ -99,6 +99,10 @@ def proceedings_field(bib: BibFile) -> Iterator[Violation]:
 
     ## How to fix
     Fill in the missing fields; keep one `@Proceedings` entry per volume file.
+
+    ## Known problems
+    A volume missing only `name` is a warning: earlier published volumes of this workshop
+    lack it and PMLR accepted them.
     """
     if not _volume(bib):
         return
@@ -112,10 +116,16 @@ def proceedings_field(bib: BibFile) -> Iterator[Violation]:
     missing = [name for name in PROCEEDINGS_FIELDS if not first.get(name)]
     if missing:
         names = ", ".join(f"`{name}`" for name in missing)
+        # Published ICBINB volumes went without `name`, and PMLR took them: only a warning.
+        lenient = set(missing) <= _OPTIONAL_IN_PRACTICE
         yield Violation(
             f"`@Proceedings` `{first.key}` lacks {names}",
             line=first.line,
+            severity=Severity.WARNING if lenient else None,
         )
+
+
+_OPTIONAL_IN_PRACTICE = frozenset({"name"})
 
 
 @rule(
