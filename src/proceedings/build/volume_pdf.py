@@ -109,7 +109,8 @@ def _append_pages(volume: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
 
 
 def _open(path: Path, opened: list[pikepdf.Pdf]) -> pikepdf.Pdf:
-    pdf = pikepdf.Pdf.open(path)
+    # Read as a stream, not mapped: two thousand mapped PDFs count against the memory limit.
+    pdf = pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream)
     opened.append(pdf)
     return pdf
 
