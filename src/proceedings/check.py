@@ -25,7 +25,14 @@ from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
 from proceedings.text_quality import measurable
-from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, VolumeSources, load_volume
+from proceedings.volume import (
+    PAPERS_FILE,
+    VOLUME_FILE,
+    VenueRules,
+    VolumeSources,
+    is_file,
+    load_volume,
+)
 from proceedings.volume import Paper as PaperMeta
 
 UNREADABLE_METADATA = "VOL001"
@@ -133,7 +140,7 @@ def check_volume(
     )
     tasks = []
     for meta in volume.papers:
-        if meta.pdf is None or not meta.pdf.is_file():
+        if meta.pdf is None or not is_file(meta.pdf):
             continue  # VOL007 and VOL008 name the entry in papers.yaml
         track = volume.track(meta.track)
         limit = track.page_limit if track is not None else TRACK_LIMITS.get(meta.track, 5)

@@ -130,13 +130,29 @@ def to_ascii_latex(text: str) -> str:
     parts: list[str] = []
     position = 0
     for math in _MATH.finditer(text):
-        parts.append(
-            _encoder().unicode_to_latex(unicodedata.normalize("NFC", text[position : math.start()]))
-        )
+        parts.append(_latex_text(text[position : math.start()]))
         parts.append(math.group(0))
         position = math.end()
-    parts.append(_encoder().unicode_to_latex(unicodedata.normalize("NFC", text[position:])))
+    parts.append(_latex_text(text[position:]))
     return "".join(parts)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _latex_text(text: str) -> str:
+    """`text` (no math) in ASCII LaTeX. pylatexenc's rules map one character each and it
+    builds its result by repeated concatenation, slow on long text (a 10 MB abstract took
+    minutes), so only the characters outside ASCII are given to it, one at a time."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda run: "".join(map(_char_latex, run.group(0))), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_latex(char: str) -> str:
+    return str(_encoder().unicode_to_latex(char))
 
 
 def non_ascii(text: str) -> list[str]:

@@ -8,6 +8,7 @@ and field path. Nothing here raises on bad metadata.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,8 +124,11 @@ def inside(root: Path, relative: str) -> Path | None:
     candidate = Path(relative)
     if candidate.is_absolute():
         return None
-    resolved = (root / candidate).resolve()
     base = root.resolve()
+    try:
+        resolved = (root / candidate).resolve()
+    except (OSError, ValueError):  # a NUL byte: no file has that name; judge it as written
+        resolved = Path(os.path.normpath(base / candidate))
     if resolved != base and base not in resolved.parents:
         return None
     return root / candidate
@@ -154,6 +158,15 @@ def build_volume(sources: VolumeSources) -> Volume:
 def load_volume(root: Path) -> tuple[Volume, VolumeSources]:
     sources = read_sources(root)
     return build_volume(sources), sources
+
+
+def is_file(path: Path) -> bool:
+    """`path.is_file()`, and False for a name no file can have (too long, a NUL byte), on
+    which `Path.is_file` raises."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def author_parts(entry: dict[str, Any]) -> NameParts | None:

@@ -6,6 +6,7 @@ needs and which make "billion laughs" bombs possible, are refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ _STR = "tag:yaml.org,2002:str"
 
 # A generous bound on the values of one file: thousands of papers with a dozen fields each.
 MAX_NODES = 2_000_000
+# Metadata nests a handful of levels. libyaml composes recursively in C, so a file nesting
+# lists 100,000 deep would overflow the stack and kill the process: depth is measured first.
+MAX_DEPTH = 100
+_OPENINGS = re.compile(r"(?m)^[ \t?:-]*")
 
 
 class YamlError(Exception):
@@ -76,6 +81,7 @@ def read_yaml(path: Path, shown_as: str) -> YamlSource:
 
 def parse_yaml(text: str, shown_as: str) -> YamlSource:
     try:
+        _check_depth(text, shown_as)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -89,6 +95,30 @@ def parse_yaml(text: str, shown_as: str) -> YamlSource:
     source = YamlSource(file=shown_as, data=None)
     source.data = _Builder(shown_as, source.lines).build(node, ())
     return source
+
+
+def _check_depth(text: str, shown_as: str) -> None:
+    """Raise YamlError when lists and mappings nest deeper than MAX_DEPTH.
+
+    Each level opens with a `[` or `{`, or (in block style) at a deeper indentation or after a
+    `- `, `? ` or `: ` at the start of a line; when the text holds too few of either to reach
+    MAX_DEPTH, the parse is skipped, so ordinary files cost nothing.
+    """
+    brackets = text.count("[") + text.count("{")
+    indent = max((len(match.group(0)) for match in _OPENINGS.finditer(text)), default=0)
+    if brackets + indent + 2 < MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise YamlError(
+                    shown_as, line, f"nests lists or mappings more than {MAX_DEPTH} levels deep"
+                )
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
 
 
 class _Builder:
@@ -129,3 +159,8 @@ class _Builder:
         except yaml.constructor.ConstructorError as error:
             line = node.start_mark.line + 1
             raise YamlError(self.file, line, f"cannot read a value: {error.problem}") from None
+        except (ValueError, ArithmeticError, LookupError, AttributeError, TypeError):
+            # A value that looks like a number or date but is none (`2026-13-45`, 5,000
+            # digits) or that contradicts its tag (`!!int abc`) stays the text written; the
+            # rules report it where a number or date belongs.
+            return node.value

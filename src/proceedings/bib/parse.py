@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,44 @@ PREDEFINED_STRINGS = {
 _BAD_KEY_CHARS = set('{}(),"#%\\=~')
 _FIELD_NAME = re.compile(r"^[A-Za-z][\w.:+-]*$")
 _MACRO = re.compile(r"[^\s#,{}\"=()]+")
+_BRACES = re.compile(r"[{}]")
+_BRACES_AND_QUOTES = re.compile(r'[{}"]')
 # Text after an entry that is really part of it: an extra `}` closed the entry early.
 _LOOKS_LIKE_FIELDS = re.compile(r"^\s*(?:[,}]|[A-Za-z][\w-]*\s*=\s*[{\"\d])")
 
 
+# `@string` macros can double themselves (`@string{b = a # a}`, `@string{c = b # b}`, ...) to
+# gigabytes in a few lines. Past this many characters of expansion in one file, macros expand
+# to nothing, after one error where the limit is reached.
+MAX_EXPANSION = 1 << 26
+
+
 class _ValueError(Exception):
     """A field value BibTeX cannot read."""
+
+
+class _TooLarge(_ValueError):
+    """The expansion limit was reached in this value."""
+
+
+@dataclass
+class _Expansion:
+    """What is left of the file's expansion limit."""
+
+    left: int = MAX_EXPANSION
+    spent: bool = False
+
+    def take(self, value: str) -> str:
+        if self.spent:
+            return ""
+        if len(value) > self.left:
+            self.spent = True
+            raise _TooLarge(
+                f"`@string` macros expand to more than {MAX_EXPANSION >> 20} MB in all "
+                "(a macro built from copies of itself); they are not expanded from here on"
+            )
+        self.left -= len(value)
+        return value
 
 
 def load_bib(path: Path) -> BibFile:
@@ -96,19 +129,20 @@ def _parse(bib: BibFile, text: str) -> None:
     finally:
         logger.setLevel(level)
 
+    expansion = _Expansion()
     for string in library.strings:
-        _read_string(bib, string)
+        _read_string(bib, string, expansion)
 
     previous: model.Block | None = None
     for block in library.blocks:
         if isinstance(block, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
             inner = block.ignore_error_block
             if isinstance(inner, model.Entry):
-                _read_entry(bib, inner)
+                _read_entry(bib, inner, expansion)
         elif isinstance(block, model.ParsingFailedBlock):
             bib.syntax_errors.append(_failed_block_problem(block))
         elif isinstance(block, model.Entry):
-            _read_entry(bib, block)
+            _read_entry(bib, block, expansion)
         elif (
             isinstance(block, model.ImplicitComment)
             and isinstance(previous, model.Entry)
@@ -158,16 +192,28 @@ def _plain_reason(reason: str) -> str:
     return reason
 
 
-def _read_string(bib: BibFile, block: model.String) -> None:
+def _read_string(bib: BibFile, block: model.String, expansion: _Expansion) -> None:
+    name = block.key.strip().lower()
+    undefined: list[str] = []
     try:
-        value = _decode(block.value, bib.strings, undefined=[])
+        value = _decode(block.value, bib.strings, undefined, expansion)
     except _ValueError as error:
         bib.syntax_errors.append(BibProblem(_line(block), f"@string `{block.key}`: {error}"))
+        if isinstance(error, _TooLarge):
+            bib.strings[name] = ""  # defined, so its uses are not each reported as undefined
         return
-    bib.strings[block.key.strip().lower()] = value
+    for macro in dict.fromkeys(undefined):
+        itself = " (a macro cannot use itself)" if macro.lower() == name else ""
+        bib.undefined_strings.append(
+            BibProblem(
+                _line(block),
+                f"@string `{block.key}`: `{macro}` is not a defined @string{itself}",
+            )
+        )
+    bib.strings[name] = value
 
 
-def _read_entry(bib: BibFile, block: model.Entry) -> None:
+def _read_entry(bib: BibFile, block: model.Entry, expansion: _Expansion) -> None:
     line = _line(block)
     entry = BibEntry(type=block.entry_type.strip().lower(), key=block.key.strip(), line=line)
     if not entry.type:
@@ -192,7 +238,7 @@ def _read_entry(bib: BibFile, block: model.Entry) -> None:
             continue
         undefined: list[str] = []
         try:
-            value = _decode(raw, bib.strings, undefined)
+            value = _decode(raw, bib.strings, undefined, expansion)
         except _ValueError as error:
             bib.syntax_errors.append(
                 BibProblem(value_line, f"entry `{entry.key}`, field `{name}`: {error}")
@@ -239,7 +285,7 @@ def _check_key(bib: BibFile, entry: BibEntry) -> None:
         )
 
 
-def _decode(raw: str, strings: dict[str, str], undefined: list[str]) -> str:
+def _decode(raw: str, strings: dict[str, str], undefined: list[str], expansion: _Expansion) -> str:
     """A field value as BibTeX reads it: `{...}`, `"..."`, a number or a macro, joined by `#`."""
     text = raw.strip()
     if not text:
@@ -270,7 +316,7 @@ def _decode(raw: str, strings: dict[str, str], undefined: list[str]) -> str:
                 known = strings.get(word.lower(), PREDEFINED_STRINGS.get(word.lower()))
                 if known is None:
                     undefined.append(word)
-                parts.append(known or "")
+                parts.append(expansion.take(known or ""))
             index = match.end()
         index = _skip_space(text, index)
         if index >= len(text):
@@ -291,13 +337,13 @@ def _skip_space(text: str, index: int) -> int:
 
 def _closing_brace(text: str, start: int) -> int:
     depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
-        if char == "\\":
+    for match in _BRACES.finditer(text, start):  # only the braces: values can be megabytes
+        index = match.start()
+        if _escaped(text, index):
             continue
-        if char == "{" and not _escaped(text, index):
+        if match.group(0) == "{":
             depth += 1
-        elif char == "}" and not _escaped(text, index):
+        else:
             depth -= 1
             if depth == 0:
                 return index
@@ -306,15 +352,16 @@ def _closing_brace(text: str, start: int) -> int:
 
 def _closing_quote(text: str, start: int) -> int:
     depth = 0
-    for index in range(start + 1, len(text)):
-        char = text[index]
+    for match in _BRACES_AND_QUOTES.finditer(text, start + 1):
+        index = match.start()
+        char = match.group(0)
         if _escaped(text, index):
             continue
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0:
+        elif depth == 0:
             return index
     raise _ValueError('a `"` is never closed')
 

@@ -77,21 +77,25 @@ def assemble_volume(
         if plan.archival:
             sheet = stamps_pdf if stamps_pdf is not None else stamp_sheet(1, plan.total_pages)
             stamper = _Stamper(volume, _open_bytes(sheet, opened))
+        start = front_pages
         for item in plan.archival:
             assert item.paper.pdf is not None
             source = _open(item.paper.pdf, opened)
-            start = len(volume.pages)
             _rename_destinations(source, item.key, destinations)
             _append_pages(volume, source)
             bookmarks.append((f"{item.paper.title} ({item.page_range})", start))
-            assert stamper is not None
-            for offset in range(item.pages):
-                stamper.stamp(volume.pages[start + offset], item.first_page - 1 + offset)
+            start += item.pages
+        if stamper is not None:
+            # One pass: indexing the page list is linear in its length, so stamping page by
+            # index would make a volume of 20,000 pages quadratic.
+            for index, page in enumerate(volume.pages):
+                if index >= front_pages:
+                    stamper.stamp(page, index - front_pages)
         _copy_destinations(volume, destinations)
         _label_pages(volume, front_pages)
         with volume.open_outline() as outline:
-            for title, page in bookmarks:
-                outline.root.append(pikepdf.OutlineItem(title, page))
+            for title, first in bookmarks:
+                outline.root.append(pikepdf.OutlineItem(title, first))
         volume.docinfo["/Title"] = str(plan.volume.proceedings.get("booktitle", "Proceedings"))
         volume.save(out, deterministic_id=True, compress_streams=True)
     finally:

@@ -46,7 +46,8 @@ def no_text_layer(paper: CheckedPaper) -> Iterator[Violation]:
     """Pages carry no text layer (scanned or rasterised), so they cannot be read.
 
     ## What it catches
-    Pages that contain only images: a scanned paper, or a PDF "printed" to images.
+    Pages that contain only images: a scanned paper, or a PDF "printed" to images; and a PDF
+    whose pages are all blank.
 
     ## Why it matters
     The page limit is measured from the text: where a page has none, the end of the main text
@@ -54,8 +55,8 @@ def no_text_layer(paper: CheckedPaper) -> Iterator[Violation]:
     accessible once published.
 
     ## Known problems
-    An intentionally empty page (a blank page before an appendix) is not reported; a page that
-    holds only a figure is.
+    An intentionally empty page (a blank page before an appendix) is not reported unless every
+    page is blank; a page that holds only a figure is.
 
     ## How to fix
     Upload the PDF that pdfLaTeX wrote, not a scan or an image export.
@@ -63,15 +64,15 @@ def no_text_layer(paper: CheckedPaper) -> Iterator[Violation]:
     document = paper.document
     assert document is not None
     missing = pages_without_text(document)
-    if not missing:
-        return
-    if len(missing) == len(document.pages):
+    if not any(page.has_text for page in document.pages):
+        # Blank pages alone are not reported below, but a PDF of nothing else has no verdict.
+        what = "a scan or an image-only PDF" if missing else "every page is blank"
         yield Violation(
-            "no page has a text layer (a scan or an image-only PDF); "
+            f"no page has a text layer ({what}); "
             "the main text cannot be measured, so no page-limit verdict is given",
-            page=missing[0],
+            page=missing[0] if missing else 1,
         )
-    else:
+    elif missing:
         yield Violation(
             f"{describe_pages(missing)} {'has' if len(missing) == 1 else 'have'} no text layer; "
             "the page count may be off",
@@ -107,7 +108,6 @@ def garbled_text(paper: CheckedPaper) -> Iterator[Violation]:
             "the text layer cannot be read (fonts without a Unicode mapping); "
             "the main text cannot be measured, so no page-limit verdict is given"
         )
-
 
 
 @rule(

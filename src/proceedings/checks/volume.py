@@ -10,7 +10,7 @@ from proceedings.checks import Violation, rule
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
 from proceedings.report import Severity
 from proceedings.texts import match_key
-from proceedings.volume import VolumeSources, author_parts, inside, parse_date
+from proceedings.volume import VolumeSources, author_parts, inside, is_file, parse_date
 from proceedings.yamlsource import PathKey, YamlSource, format_path
 
 
@@ -188,7 +188,7 @@ def pdf_missing(sources: VolumeSources) -> Iterator[Violation]:
         written = entry.get("pdf")
         shown = written if isinstance(written, str) and written.strip() else f"pdf/{paper_id}.pdf"
         path = inside(sources.root, shown)
-        if path is not None and not path.is_file():
+        if path is not None and not is_file(path):
             key: PathKey = ("papers", index, "pdf") if written else ("papers", index, "id")
             yield Violation(
                 f"{format_path(('papers', index))}: the PDF {shown} does not exist",
