@@ -85,17 +85,20 @@ def assemble_volume(
             _append_pages(volume, source)
             bookmarks.append((f"{item.paper.title} ({item.page_range})", start))
             start += item.pages
-        if stamper is not None:
-            # One pass: indexing the page list is linear in its length, so stamping page by
-            # index would make a volume of 20,000 pages quadratic.
-            for index, page in enumerate(volume.pages):
-                if index >= front_pages:
-                    stamper.stamp(page, index - front_pages)
+        # One pass: indexing the page list is linear in its length, so stamping (or making
+        # bookmarks) page by index would make a volume of 20,000 pages quadratic.
+        marked = {first for _, first in bookmarks}
+        targets: dict[int, pikepdf.Array] = {}
+        for index, page in enumerate(volume.pages):
+            if index in marked:
+                targets[index] = pikepdf.Array([page.obj, pikepdf.Name.Fit])
+            if stamper is not None and index >= front_pages:
+                stamper.stamp(page, index - front_pages)
         _copy_destinations(volume, destinations)
         _label_pages(volume, front_pages)
         with volume.open_outline() as outline:
             for title, first in bookmarks:
-                outline.root.append(pikepdf.OutlineItem(title, first))
+                outline.root.append(pikepdf.OutlineItem(title, targets[first]))
         volume.docinfo["/Title"] = str(plan.volume.proceedings.get("booktitle", "Proceedings"))
         volume.save(out, deterministic_id=True, compress_streams=True)
     finally:
