@@ -141,12 +141,14 @@ class _Stamper:
         self.resources = volume.copy_foreign(sheet.pages[0].Resources)
         self.box = [float(value) for value in sheet.pages[0].mediabox]
         self.save_state = volume.make_indirect(pikepdf.Stream(volume, b"q\n"))
+        # Read in one pass: indexing a page list walks it, which is quadratic over a volume.
+        self.contents = [page.Contents.read_bytes() for page in sheet.pages]
 
     def stamp(self, page: pikepdf.Page, index: int) -> None:
         form = self.volume.make_indirect(
             pikepdf.Stream(
                 self.volume,
-                self.sheet.pages[index].Contents.read_bytes(),
+                self.contents[index],
                 Type=pikepdf.Name.XObject,
                 Subtype=pikepdf.Name.Form,
                 BBox=self.box,
