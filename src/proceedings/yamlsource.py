@@ -25,7 +25,9 @@ MAX_NODES = 2_000_000
 # Metadata nests a handful of levels. libyaml composes recursively in C, so a file nesting
 # lists 100,000 deep would overflow the stack and kill the process: depth is measured first.
 MAX_DEPTH = 100
-_OPENINGS = re.compile(r"(?m)^[ \t?:-]*")
+# `"\ud800"` in a double-quoted scalar: half of a UTF-16 pair, no character. libyaml refuses
+# it; PyYAML's own parser does not, and the text could not be written out as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class YamlError(Exception):
@@ -104,9 +106,8 @@ def _check_depth(text: str, shown_as: str) -> None:
     `- `, `? ` or `: ` at the start of a line; when the text holds too few of either to reach
     MAX_DEPTH, the parse is skipped, so ordinary files cost nothing.
     """
-    brackets = text.count("[") + text.count("{")
-    indent = max((len(match.group(0)) for match in _OPENINGS.finditer(text)), default=0)
-    if brackets + indent + 2 < MAX_DEPTH:
+    room = MAX_DEPTH - 2 - text.count("[") - text.count("{")  # for block-style levels
+    if room > 0 and not re.search(rf"(?m)^[ \t?:-]{{{room}}}", text):
         return
     depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
@@ -153,6 +154,9 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             raise YamlError(self.file, node.start_mark.line + 1, "uses a list or mapping as a key")
         if node.tag == _STR:
+            if node.style == '"' and _SURROGATE.search(node.value):
+                line = node.start_mark.line + 1
+                raise YamlError(self.file, line, "holds a lone surrogate escape (\\ud800-\\udfff)")
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)

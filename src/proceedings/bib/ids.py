@@ -81,7 +81,18 @@ def dois(entry: BibEntry) -> list[str]:
 
 
 def arxiv_ids(entry: BibEntry, today: date | None = None) -> list[ArxivId]:
-    """Every arXiv identifier an entry writes, each checked."""
+    """Every arXiv identifier an entry writes, each checked (once per entry: three rules ask)."""
+    if today is None:
+        cached = entry.cache.get("arxiv_ids")
+        if isinstance(cached, tuple):
+            return list(cached)
+        found = _arxiv_ids(entry, None)
+        entry.cache["arxiv_ids"] = tuple(found)
+        return found
+    return _arxiv_ids(entry, today)
+
+
+def _arxiv_ids(entry: BibEntry, today: date | None) -> list[ArxivId]:
     found: list[ArxivId] = []
     seen: set[tuple[str, str]] = set()
 

@@ -40,6 +40,7 @@ class BibEntry:
     line: int  # 1-based line of the `@`
     fields: dict[str, BibField] = field(default_factory=dict)
     repeated_fields: list[BibField] = field(default_factory=list)  # second and later copies
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, name: str) -> str:
         """The value of field `name` (any case), stripped; empty when the field is absent."""

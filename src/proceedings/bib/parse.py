@@ -43,11 +43,12 @@ PREDEFINED_STRINGS = {
     ).split()
 }
 
-# Characters BibTeX or biber refuse in a key (besides white space).
-_BAD_KEY_CHARS = set('{}(),"#%\\=~')
+# Characters BibTeX or biber refuse in a key.
+_BAD_KEY = re.compile(r'[\s{}(),"#%\\=~]')
 _FIELD_NAME = re.compile(r"^[A-Za-z][\w.:+-]*$")
 _MACRO = re.compile(r"[^\s#,{}\"=()]+")
 _BRACES = re.compile(r"[{}]")
+_PLAIN_BRACED = re.compile(r"\{[^{}\\]*\}")
 _BRACES_AND_QUOTES = re.compile(r'[{}"]')
 # Text after an entry that is really part of it: an extra `}` closed the entry early.
 _LOOKS_LIKE_FIELDS = re.compile(r"^\s*(?:[,}]|[A-Za-z][\w-]*\s*=\s*[{\"\d])")
@@ -274,7 +275,7 @@ def _check_key(bib: BibFile, entry: BibEntry) -> None:
     key = entry.key
     if not key:
         bib.syntax_errors.append(BibProblem(entry.line, f"`@{entry.type}` entry without a key"))
-    elif any(char.isspace() for char in key) or _BAD_KEY_CHARS & set(key):
+    elif _BAD_KEY.search(key):
         shown = " ".join(key.split())
         bib.syntax_errors.append(
             BibProblem(
@@ -290,6 +291,8 @@ def _decode(raw: str, strings: dict[str, str], undefined: list[str], expansion: 
     text = raw.strip()
     if not text:
         raise _ValueError("the value is empty")
+    if _PLAIN_BRACED.fullmatch(text):  # most values: `{text}` without braces or `\` inside
+        return text[1:-1]
     parts: list[str] = []
     index = 0
     while True:

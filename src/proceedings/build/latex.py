@@ -35,7 +35,7 @@ import subprocess
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -182,7 +182,18 @@ def _curly_quotes(text: str) -> str:
     return _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
 
 
+# Pairs the fonts would join into another character (TeX ligatures): `<<` and `>>` into
+# guillemets (`n << d` printed as `n « d`), `?`` and `!`` into inverted marks, `,,` into a low
+# quote. A kern keeps them apart (`{}` does in pdfLaTeX, not in LuaLaTeX). Dashes (`--`) and
+# quotes (``` `` ```) keep their typography.
+_LIGATURE = re.compile(r"<(?=<)|>(?=>)|[?!](?=`)|,(?=,)")
+
+
 def _escape_text(text: str, engine: Engine) -> str:
+    return _LIGATURE.sub(lambda pair: pair.group(0) + r"\kern0pt ", _escape_runs(text, engine))
+
+
+def _escape_runs(text: str, engine: Engine) -> str:
     text = _curly_quotes(text)
     if engine == "pdflatex" or text.isascii():
         return "".join(_escape_char(char, engine) for char in text)
@@ -240,12 +251,13 @@ def latex_escape(text: str, engine: str = "pdflatex") -> str:
     """`text` as LaTeX that prints it literally, for `engine`.
 
     `\\ { } $ & # ^ _ ~ % [ ]` are escaped, control characters dropped, line breaks become
-    spaces, straight double quotes become typographic ones. For pdfLaTeX accented and other
-    non-ASCII characters become LaTeX (`{\\'e}`, via pylatexenc) and a character with no LaTeX
-    form becomes `?` (`choose_engine` picks LuaLaTeX for such text); for LuaLaTeX UTF-8 is
-    kept. `$...$` math is kept when it is ASCII, balanced and uses only whitelisted commands
-    (`\\alpha`, `\\mathbb`, `\\frac`, `\\leq`, ...); otherwise it is printed as text, dollar
-    signs included. `\\$` is a literal dollar sign.
+    spaces, straight double quotes become typographic ones; `<<`, `>>`, `?``, `!`` and `,,`
+    print as written, not as the characters TeX's ligatures make of them. For pdfLaTeX
+    accented and other non-ASCII characters become LaTeX (`{\\'e}`, via pylatexenc) and a
+    character with no LaTeX form becomes `?` (`choose_engine` picks LuaLaTeX for such text);
+    for LuaLaTeX UTF-8 is kept. `$...$` math is kept when it is ASCII, balanced and uses only
+    whitelisted commands (`\\alpha`, `\\mathbb`, `\\frac`, `\\leq`, ...); otherwise it is
+    printed as text, dollar signs included. `\\$` is a literal dollar sign.
     """
     checked = _engine(engine)
     text = "".join(
@@ -255,15 +267,19 @@ def latex_escape(text: str, engine: str = "pdflatex") -> str:
     ).replace("\\$", _DOLLAR)
     parts: list[str] = []
     position = 0
-    for match in _MATH.finditer(text):
-        math = match.group(1)
-        if not _safe_math(math):
-            continue
+    for match in math_spans(text):
         parts.append(_escape_text(text[position : match.start()], checked))
-        parts.append(f"${math}$")
+        parts.append(f"${match.group(1)}$")
         position = match.end()
     parts.append(_escape_text(text[position:], checked))
     return "".join(parts)
+
+
+def math_spans(text: str) -> Iterator[re.Match[str]]:
+    """The `$...$` formulas of `text` that go to LaTeX as written (group 1 is the formula
+    without its dollars): the dollars hug the formula, which is ASCII, balanced and uses
+    only whitelisted commands. The PMLR .bib keeps the same ones as math."""
+    return (match for match in _MATH.finditer(text) if _safe_math(match.group(1)))
 
 
 def _engine(engine: str) -> Engine:

@@ -2,8 +2,8 @@
 
 Everything written to the .bib is ASCII LaTeX, as PMLR requires: accents as `{\\"o}`, `%` as
 `\\%`, characters PMLR refuses escaped (`\\_` becomes `\\textunderscore{}`), `$...$` math kept
-as written. Names are `Family, Given` joined by `and`; a name in another script is written in
-its `latin` spelling.
+as written where the front matter typesets it as math too (`latex.math_spans`). Names are
+`Family, Given` joined by `and`; a name in another script is written in its `latin` spelling.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from proceedings.build.latex import math_spans
 from proceedings.build.plan import Plan, PlannedPaper
 from proceedings.texts import non_ascii, split_name, to_ascii_latex
 from proceedings.volume import Author, parse_date
@@ -31,7 +32,6 @@ _TEXT_SPECIALS = {
     "~": r"\textasciitilde{}",
 }
 _SPECIAL = re.compile(r"[\\{}$_%&#^~]")
-_MATH = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+(?<!\\)\$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -44,7 +44,7 @@ def bib_text(text: str, where: str) -> str:
     text = " ".join(_CONTROL.sub(" ", text).split())
     parts: list[str] = []
     position = 0
-    for math in _MATH.finditer(text):
+    for math in math_spans(text):  # the formulas the front matter typesets as math
         parts.append(_plain(text[position : math.start()]))
         parts.append(math.group(0))
         position = math.end()
