@@ -110,7 +110,18 @@ def _check_depth(text: str, shown_as: str) -> None:
     if room > 0 and not re.search(rf"(?m)^[ \t?:-]{{{room}}}", text):
         return
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    try:
+        events = list(yaml.parse(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" not in str(error.problem):  # PyYAML 6.0.4 has a limit of its own
+            return  # a syntax error: the parse proper reports it with its line
+        mark = error.problem_mark
+        raise YamlError(
+            shown_as,
+            mark.line + 1 if mark is not None else None,
+            f"nests lists or mappings more than {MAX_DEPTH} levels deep",
+        ) from None
+    for event in events:
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
