@@ -111,26 +111,23 @@ def _check_depth(text: str, shown_as: str) -> None:
         return
     depth = 0
     try:
-        events = list(yaml.parse(text, Loader=_LOADER))
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    _too_deep(shown_as, mark.line + 1 if mark is not None else None)
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
     except yaml.MarkedYAMLError as error:
         if "nesting depth" not in str(error.problem):  # PyYAML 6.0.4 has a limit of its own
             return  # a syntax error: the parse proper reports it with its line
         mark = error.problem_mark
-        raise YamlError(
-            shown_as,
-            mark.line + 1 if mark is not None else None,
-            f"nests lists or mappings more than {MAX_DEPTH} levels deep",
-        ) from None
-    for event in events:
-        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark is not None else None
-                raise YamlError(
-                    shown_as, line, f"nests lists or mappings more than {MAX_DEPTH} levels deep"
-                )
-        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            depth -= 1
+        _too_deep(shown_as, mark.line + 1 if mark is not None else None)
+
+
+def _too_deep(shown_as: str, line: int | None) -> None:
+    raise YamlError(shown_as, line, f"nests lists or mappings more than {MAX_DEPTH} levels deep")
 
 
 class _Builder:
