@@ -14,15 +14,14 @@ within 3x of the merge, peak memory under 500 MB.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
+
+from measure import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "papers" / "pdf").glob("*.pdf")) + sorted(
@@ -30,17 +29,6 @@ SOURCES = sorted((ROOT / "papers" / "pdf").glob("*.pdf")) + sorted(
 )
 GIVEN = ["Ana", "José", "Zoë", "Marie-Claire", "Ludwig", "Wei", "Kwame", "Aoife", "Raj", "Lena"]
 FAMILY = ["García", "van der Berg", "Müller", "Dubois-Leroy", "de Souza", "Okafor", "Novak"]
-
-
-def run(command: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{command[:3]} failed:\n{error[-2000:]}")
-    return elapsed, usage.ru_maxrss // 1024
 
 
 def generate(root: Path, count: int) -> list[Path]:

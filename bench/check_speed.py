@@ -17,26 +17,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import run
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = ROOT.parent / "shared" / "corpus" / "pdf"
-
-
-def run(command: list[str]) -> tuple[float, int]:
-    """Wall time in seconds and peak resident memory in MB of one command."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{command[0]} failed with exit code {code}")
-    return elapsed, usage.ru_maxrss // 1024
 
 
 def time_check(files: list[Path], jobs: int = 1) -> tuple[float, int]:

@@ -21,25 +21,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
+from measure import run
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "papers"
 VARIANTS = 24  # distinct PDFs; each paper gets a copy of one
-
-
-def run(command: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{command[:4]} failed:\n{error[-2000:]}")
-    return elapsed, usage.ru_maxrss // 1024
 
 
 def variants(folder: Path) -> dict[str, list[tuple[Path, int]]]:
