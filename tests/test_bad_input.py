@@ -85,3 +85,21 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
     before = {path.name: path.read_bytes() for path in BAD.iterdir()}
     check_json(*sorted(BAD.iterdir()))
     assert {path.name: path.read_bytes() for path in BAD.iterdir()} == before
+
+
+def test_page_tree_that_readers_count_differently_is_an_error(tmp_path: Path) -> None:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(2):
+        pdf.add_blank_page()
+    pdf.save(tmp_path / "fine.pdf")
+    data = (tmp_path / "fine.pdf").read_bytes()
+    assert data.count(b"/Count 2") == 1
+    (tmp_path / "count.pdf").write_bytes(data.replace(b"/Count 2", b"/Count 1"))
+    code, report = check_json(tmp_path / "count.pdf", GOOD)
+    damaged, good = report["papers"]
+    finding = next(f for f in damaged["findings"] if f["code"] == "PDF005")
+    assert finding["severity"] == "error"
+    assert "one reader finds 1 page, another 2 pages" in finding["message"]
+    assert good["status"] == "pass" and code == 1

@@ -14,6 +14,7 @@ from conftest import PAPERS as FIXTURE_PAPERS
 from conftest import run_cli
 from proceedings.build.pipeline import BuildError, build_volume
 from proceedings.volume import load_volume
+from volumes import make_volume
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "papers"
 
@@ -251,24 +252,13 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
 
     import pikepdf
 
-    volume = tmp_path / "papers"
-    (volume / "pdf").mkdir(parents=True)
     (tmp_path / "linked.tex").write_text(LINKED)
     for _ in range(2):
         subprocess.run(
             ["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", "linked.tex"],
             cwd=tmp_path, check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-    papers = []
-    for number in (1, 2):
-        shutil.copy(tmp_path / "linked.pdf", volume / "pdf" / f"{number}.pdf")
-        papers.append(
-            {"id": str(number), "title": f"Linked Paper {number}", "abstract": "A paper.",
-             "authors": [{"name": f"Author Number{number}"}], "track": "long", "archival": True}
-        )  # fmt: skip
-    (volume / "papers.yaml").write_text(yaml.safe_dump({"papers": papers}))
-    shutil.copy(EXAMPLE / "volume.yaml", volume / "volume.yaml")
-    shutil.copy(EXAMPLE / "preface.md", volume / "preface.md")
+    volume = make_volume(tmp_path / "papers", [tmp_path / "linked.pdf"] * 2)
     out = tmp_path / "build"
     build_volume(volume, out, only=("frontmatter", "volume"), check_papers=False)
     with pikepdf.Pdf.open(out / "volume.pdf") as pdf:

@@ -11,30 +11,7 @@ import pytest
 
 from conftest import PAPERS, check_json, run_cli
 from proceedings.volume import load_volume
-
-VOLUME_YAML = """\
-proceedings:
-  booktitle: "Proceedings of the ICBINB Workshop at ICLR 2026"
-  name: "I Can't Believe It's Not Better Workshop"
-  shortname: ICBINB 2026
-  year: 2026
-  editors:
-    - name: Ada Example
-  volume: 999
-  start: 2026-04-27
-  end: 2026-04-27
-  published: 2026-08-01
-  address: "Rio de Janeiro, Brazil"
-  conference_url: "https://example.org/icbinb-2026"
-  conference_number: 6
-tracks:
-  - id: long
-    title: Long Papers
-    page_limit: 5
-  - id: tiny
-    title: Tiny Papers
-    page_limit: 2
-"""
+from volumes import VOLUME_YAML
 
 PAPERS_YAML = """\
 papers:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from proceedings.checks import (
-    INTERNAL_ERROR,
     CheckedPaper,
     Rule,
     all_rules,
@@ -37,6 +36,7 @@ from proceedings.volume import Paper as PaperMeta
 
 UNREADABLE_METADATA = "VOL001"
 TIME_LIMIT = "PDF004"
+READER_STOPPED = "PDF006"
 
 TRACK_LIMITS: dict[str, float] = {"long": 5, "tiny": 2}
 
@@ -104,7 +104,17 @@ def _timed_out(task: _Task, seconds: float) -> PaperReport:
 
 
 def _crashed(task: _Task, why: str) -> PaperReport:
-    return _stopped(task, INTERNAL_ERROR, f"reading {task.path.name} failed: {why}")
+    # The worker runs native PDF code under a memory limit: when it dies it is that code
+    # failing on this file (an allocation refused, a crash), not an error of ours in Python.
+    return _stopped(
+        task, READER_STOPPED, f"reading {task.path.name} was stopped: {_stopped_why(task, why)}"
+    )
+
+
+def _stopped_why(task: _Task, why: str) -> str:
+    limit = task.options.limits.memory_bytes
+    memory = f"more than the {limit / (1 << 30):g} GiB memory limit" if limit else "all memory"
+    return f"it needed {memory} or crashed the PDF library ({why})"
 
 
 def _stopped(task: _Task, code: str, message: str) -> PaperReport:
@@ -208,6 +218,9 @@ def check_pdf(
     except PdfOpenError as error:
         paper.open_error = f"{path.name} {error}"
         paper.open_hint = error.hint
+        report.unreadable = True
+    except MemoryError:
+        paper.out_of_memory = f"reading {path.name} needed more memory than it is allowed"
         report.unreadable = True
     except Exception as error:  # noqa: BLE001 - one paper's failure must not end the run
         paper.internal_error = _describe_bug(error)

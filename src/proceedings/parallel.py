@@ -13,6 +13,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -136,7 +137,11 @@ class Pool(Generic[Item, Result]):
         worker.process.join(timeout=5)
         code = worker.process.exitcode
         if code is not None and code < 0:
-            return f"the worker was killed by signal {-code} (out of memory?)"
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = "unknown"
+            return f"the worker was killed by signal {-code}, {name}"
         return f"the worker stopped with exit code {code}"
 
 

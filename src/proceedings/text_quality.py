@@ -49,3 +49,8 @@ def describe_pages(numbers: Iterable[int]) -> str:
     """`page 4` or `pages 1-3, 7`."""
     ranges = page_ranges(numbers)
     return ("page " if ranges.isdigit() else "pages ") + ranges
+
+
+def page_count(count: int) -> str:
+    """`1 page`, `5 pages`."""
+    return "1 page" if count == 1 else f"{count} pages"

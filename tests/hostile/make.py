@@ -23,7 +23,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:  # run as a script: the shared test modules are one folder up
+    sys.path.insert(0, str(TESTS))
+
+from volumes import VOLUME_YAML  # noqa: E402
+
+FIXTURES = TESTS / "fixtures"
 GOOD_PDF = FIXTURES / "papers" / "long_refs_mid_p5.pdf"
 
 # --------------------------------------------------------------------------------------------
@@ -389,30 +395,6 @@ def write_locked(folder: Path) -> Path:
 
 # --------------------------------------------------------------------------------------------
 # Volume metadata: a good volume of two papers, and what a web form lets authors type into it
-
-VOLUME_YAML = """\
-proceedings:
-  booktitle: "Proceedings of the ICBINB Workshop at ICLR 2026"
-  name: "I Can't Believe It's Not Better Workshop"
-  shortname: ICBINB 2026
-  year: 2026
-  editors:
-    - name: Ada Example
-  volume: 999
-  start: 2026-04-27
-  end: 2026-04-27
-  published: 2026-08-01
-  address: "Rio de Janeiro, Brazil"
-  conference_url: "https://example.org/icbinb-2026"
-  conference_number: 6
-tracks:
-  - id: long
-    title: Long Papers
-    page_limit: 5
-  - id: tiny
-    title: Tiny Papers
-    page_limit: 2
-"""
 
 PAPERS_YAML = """\
 papers:

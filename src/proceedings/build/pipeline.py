@@ -108,7 +108,7 @@ def _build_parts(
     from proceedings.build.latex import LatexError
     from proceedings.build.pmlr import PmlrError, write_pmlr
     from proceedings.build.site import write_site
-    from proceedings.build.volume_pdf import assemble_volume, stamp_sheet
+    from proceedings.build.volume_pdf import VolumeError, assemble_volume, stamp_sheet
 
     # The two LaTeX runs and the PMLR check wait on other programs or on PDFium, so they
     # overlap: on a volume of hundreds of papers that halves the build.
@@ -143,7 +143,12 @@ def _build_parts(
                 sheet = stamps.result() if stamps is not None else None
             except LatexError as error:
                 raise BuildError(f"the page stamps do not compile: {error}") from None
-            result.outputs["volume"] = assemble_volume(plan, front, scratch / "volume.pdf", sheet)
+            try:
+                result.outputs["volume"] = assemble_volume(
+                    plan, front, scratch / "volume.pdf", sheet
+                )
+            except VolumeError as error:
+                raise BuildError(str(error)) from None
         if "site" in only:
             say("writing the web index")
             result.outputs["site"] = write_site(plan, scratch / "site")

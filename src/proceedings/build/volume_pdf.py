@@ -1,12 +1,13 @@
 """`volume.pdf`: the front matter, then every archival paper stamped with its volume page.
 
-qpdf (through pikepdf) does the merging: it is an order of magnitude faster than a Python PDF
-library on a volume of hundreds of papers. The stamps come from one small pdfLaTeX run (a page
-per number, fonts embedded) and are laid over the bottom margin, right of the paper's own
-page number so neither hides the other. Front-matter pages are labelled i, ii, ...; paper
-pages 1, 2, ... as the table of contents and the PMLR page ranges count them. Each paper gets
-a bookmark. Links inside a paper keep working: its named destinations are copied into the
-volume under names prefixed with the paper's key, since every LaTeX paper has a `page.1`.
+pikepdf (qpdf) reads each paper and serializes its objects; `pdf_writer` writes them out paper
+by paper, so a volume of 2,000 papers needs no more memory than one. The stamps come from one
+small pdfLaTeX run (a page per number, fonts embedded) and are laid over the bottom margin,
+right of the paper's own page number so neither hides the other. Front-matter pages are
+labelled i, ii, ...; paper pages 1, 2, ... as the table of contents and the PMLR page ranges
+count them. Each paper gets a bookmark. Links inside a paper keep working: its named
+destinations are copied into the volume under names prefixed with the paper's key, since every
+LaTeX paper has a `page.1`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pikepdf
 
 from proceedings.build.latex import run_latex
+from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
 from proceedings.build.plan import Plan
 
 # Where the stamp's baseline stands: this far above the bottom edge and in from the right.
@@ -53,79 +55,121 @@ def stamp_sheet(first: int, last: int, label: str = "") -> bytes:
     return run_latex(source, engine="pdflatex")
 
 
+class VolumeError(Exception):
+    """A paper's PDF cannot be copied into the volume; the message names the file."""
+
+
 def assemble_volume(
     plan: Plan, frontmatter: Path | None, out: Path, stamps_pdf: bytes | None = None
 ) -> Path:
     """Write `out`: the front matter (if any) and the archival papers, stamped and marked.
 
-    `stamps_pdf` is `stamp_sheet(1, plan.total_pages)`, made here when not given.
+    `stamps_pdf` is `stamp_sheet(1, plan.total_pages)`, made here when not given. The papers
+    are opened one at a time and written out as they are read (see `pdf_writer`), so memory
+    does not grow with the volume.
     """
-    volume = pikepdf.Pdf.new()
-    opened: list[pikepdf.Pdf] = []
-    bookmarks: list[tuple[str, int]] = []
-    destinations: dict[str, pikepdf.Object] = {}
-    kids: list[pikepdf.Object] = []
-    try:
-        front_pages = 0
+    with open(out, "wb", buffering=1 << 20) as handle:
+        writer = PdfWriter(handle)
+        catalog, page_tree = writer.reserve(), writer.reserve()
+        volume = _Volume(writer, page_tree)
         if frontmatter is not None:
-            source = _open(frontmatter, opened)
-            _rename_destinations(source, "front", destinations)
-            _append_pages(volume, source, kids)
-            front_pages = len(kids)
-            bookmarks.append(("Front matter", 0))
-        stamper = None
+            volume.add(frontmatter, "front", "Front matter")
+        front_pages = len(volume.kids)
         if plan.archival:
             sheet = stamps_pdf if stamps_pdf is not None else stamp_sheet(1, plan.total_pages)
-            stamper = _Stamper(volume, _open_bytes(sheet, opened))
-        start = front_pages
+            with pikepdf.Pdf.open(io.BytesIO(sheet)) as sheet_pdf:
+                volume.stamper = _Stamper(writer, sheet_pdf)
         for item in plan.archival:
             assert item.paper.pdf is not None
-            source = _open(item.paper.pdf, opened)
-            _rename_destinations(source, item.key, destinations)
-            _append_pages(volume, source, kids)
-            bookmarks.append((f"{item.paper.title} ({item.page_range})", start))
-            start += item.pages
-        _page_tree(volume, kids)
-        # One pass: indexing the page list is linear in its length, so stamping (or making
-        # bookmarks) page by index would make a volume of 20,000 pages quadratic.
-        marked = {first for _, first in bookmarks}
-        targets: dict[int, pikepdf.Array] = {}
-        for index, page in enumerate(volume.pages):
-            if index in marked:
-                targets[index] = pikepdf.Array([page.obj, pikepdf.Name.Fit])
-            if stamper is not None and index >= front_pages:
-                stamper.stamp(page, index - front_pages)
-        _copy_destinations(volume, destinations)
-        _label_pages(volume, front_pages)
-        with volume.open_outline() as outline:
-            for title, first in bookmarks:
-                outline.root.append(pikepdf.OutlineItem(title, targets[first]))
-        volume.docinfo["/Title"] = str(plan.volume.proceedings.get("booktitle", "Proceedings"))
-        volume.save(out, deterministic_id=True, compress_streams=True)
-    finally:
-        for pdf in opened:
-            pdf.close()
-        volume.close()
+            bookmark = f"{item.paper.title} ({item.page_range})"
+            volume.add(item.paper.pdf, item.key, bookmark, pages=item.pages)
+        entries = [b"/Type /Catalog", b"/Pages %d 0 R" % page_tree]
+        writer.write(
+            page_tree,
+            b"<< /Type /Pages /Count %d /Kids %s >>"
+            % (len(volume.kids), array(b"%d 0 R" % kid for kid in volume.kids)),
+        )
+        entries.append(b"/PageLabels " + _page_labels(front_pages, len(volume.kids)))
+        if volume.bookmarks:
+            entries.append(b"/Outlines %d 0 R" % _write_outline(writer, volume.bookmarks))
+        if volume.destinations:
+            tree = _write_name_tree(writer, volume.destinations)
+            entries.append(b"/Names << /Dests %d 0 R >>" % tree)
+        writer.write(catalog, b"<< " + b" ".join(entries) + b" >>")
+        info = writer.reserve()
+        title = str(plan.volume.proceedings.get("booktitle", "Proceedings"))
+        writer.write(info, b"<< /Title " + text_string(title) + b" >>")
+        writer.finish(catalog, info)
     return out
 
 
+class _Volume:
+    """The volume as it is written: its pages, bookmarks and named destinations so far."""
+
+    def __init__(self, writer: PdfWriter, page_tree: int) -> None:
+        self.writer = writer
+        self.page_tree = page_tree
+        self.kids: list[int] = []  # the output number of every page, in order
+        self.bookmarks: list[tuple[str, int]] = []  # title, number of the first page
+        self.destinations: dict[str, int] = {}  # new name, number of its destination
+        self.stamper: _Stamper | None = None
+
+    def add(self, path: Path, prefix: str, bookmark: str, pages: int | None = None) -> None:
+        """Copy every page of `path`, stamped if there is a stamper, and its destinations.
+
+        `pages` is the count the plan numbered the volume with; a file that qpdf reads with
+        another count would shift every later stamp, so it stops the build.
+        """
+        try:
+            # Read as a stream, not mapped: the next paper is opened only after this one closes.
+            with pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream) as source:
+                found = len(source.pages)
+                if pages is not None and found != pages:
+                    raise VolumeError(
+                        f"{path}: its page tree is damaged: it counts {pages} pages one way and "
+                        f"{found} another; rewrite it (`qpdf {path.name} fixed.pdf`) and "
+                        "check that every page is there"
+                    )
+                self._copy(source, prefix, bookmark)
+        except (pikepdf.PdfError, ValueError, RecursionError, OSError) as error:
+            raise VolumeError(f"{path}: cannot be copied into the volume: {error}") from None
+
+    def _copy(self, source: pikepdf.Pdf, prefix: str, bookmark: str) -> None:
+        destinations = _rename_destinations(source, prefix)
+        # Pages point at a stand-in for their parent, which becomes the volume's page tree;
+        # the source's own catalog and page tree stay behind.
+        parent = source.make_indirect(pikepdf.Dictionary())
+        fixed: dict[tuple[int, int], int | None] = {parent.objgen: self.page_tree}
+        fixed[source.Root.objgen] = None
+        if source.Root.get("/Pages") is not None and source.Root.Pages.is_indirect:
+            fixed[source.Root.Pages.objgen] = None
+        stamping = None
+        if self.stamper is not None:
+            stamping = self.stamper.prepare(source, fixed)
+        pages = [page.obj for page in source.pages]
+        for item in pages:
+            for key in _INHERITED:  # what the page takes from its parents must come along
+                if key not in item:
+                    value = _inherited(item, key)
+                    if value is not None:
+                        item[key] = value
+            item.Parent = parent
+        copy = SourceCopy(self.writer, source, fixed)
+        # Numbered before anything is written, so links to a page find its new number.
+        numbers = [copy.number(item) for item in pages]
+        if stamping is not None and self.stamper is not None:
+            for item in pages:
+                self.stamper.stamp(source, item, stamping)
+        copy.drain()
+        for name, destination in destinations.items():
+            self.destinations[name] = copy.number(destination)
+        copy.drain()
+        if numbers:
+            self.bookmarks.append((bookmark, numbers[0]))
+        self.kids += numbers
+
+
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-
-
-def _append_pages(volume: pikepdf.Pdf, source: pikepdf.Pdf, kids: list[pikepdf.Object]) -> None:
-    """Copy the source's pages into `volume`, to be hung in one page tree by `_page_tree`.
-
-    Copying page objects and building the tree once is five times faster on a large volume
-    than adding pages one by one, which updates the page tree every time.
-    """
-    for page in source.pages:
-        item = page.obj
-        for key in _INHERITED:  # what the page takes from its parents must come along
-            if key not in item:
-                value = _inherited(item, key)
-                if value is not None:
-                    item[key] = value
-        kids.append(volume.copy_foreign(item))
 
 
 def _inherited(item: pikepdf.Object, key: str) -> pikepdf.Object | None:
@@ -139,87 +183,94 @@ def _inherited(item: pikepdf.Object, key: str) -> pikepdf.Object | None:
     return None
 
 
-def _page_tree(volume: pikepdf.Pdf, kids: list[pikepdf.Object]) -> None:
-    pages = volume.Root.Pages
-    for kid in kids:
-        kid.Parent = pages
-    pages.Kids = pikepdf.Array(kids)
-    pages.Count = len(kids)
-
-
-def _open(path: Path, opened: list[pikepdf.Pdf]) -> pikepdf.Pdf:
-    # Read as a stream, not mapped: two thousand mapped PDFs count against the memory limit.
-    pdf = pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream)
-    opened.append(pdf)
-    return pdf
-
-
-def _open_bytes(data: bytes, opened: list[pikepdf.Pdf]) -> pikepdf.Pdf:
-    pdf = pikepdf.Pdf.open(io.BytesIO(data))
-    opened.append(pdf)
-    return pdf
-
-
 class _Stamper:
-    """Draws page `n` of the stamp sheet into a volume page, as a form XObject.
+    """Draws page `n` of the stamp sheet into volume page `n`, as a form XObject.
 
-    Done by hand rather than with `Page.add_overlay`, which made saving a volume of 2,000
-    pages five times slower.
+    The sheet's font is written once; each paper refers to it through a stand-in object.
     """
 
-    def __init__(self, volume: pikepdf.Pdf, sheet: pikepdf.Pdf) -> None:
-        self.volume = volume
-        self.sheet = sheet
-        self.resources = volume.copy_foreign(sheet.pages[0].Resources)
-        self.box = [float(value) for value in sheet.pages[0].mediabox]
-        self.save_state = volume.make_indirect(pikepdf.Stream(volume, b"q\n"))
-        # Read in one pass: indexing a page list walks it, which is quadratic over a volume.
-        self.contents = [page.Contents.read_bytes() for page in sheet.pages]
+    def __init__(self, writer: PdfWriter, sheet: pikepdf.Pdf) -> None:
+        first = sheet.pages[0]
+        resources = first.Resources
+        if not resources.is_indirect:
+            resources = sheet.make_indirect(resources)
+        copy = SourceCopy(writer, sheet, {})
+        self.resources = copy.number(resources)
+        copy.drain()
+        self.box = [float(value) for value in first.mediabox]
+        # Kept compressed as pdfLaTeX wrote them; read in one pass, since indexing a page
+        # list walks it, which is quadratic over a volume.
+        self.contents = [
+            (page.Contents.read_raw_bytes(), page.Contents.get("/Filter")) for page in sheet.pages
+        ]
+        self.next = 0
 
-    def stamp(self, page: pikepdf.Page, index: int) -> None:
-        form = self.volume.make_indirect(
-            pikepdf.Stream(
-                self.volume,
-                self.contents[index],
-                Type=pikepdf.Name.XObject,
-                Subtype=pikepdf.Name.Form,
-                BBox=self.box,
-                Resources=self.resources,
-            )
+    def prepare(self, source: pikepdf.Pdf, fixed: dict[tuple[int, int], int | None]) -> _Stamping:
+        resources = source.make_indirect(pikepdf.Dictionary())
+        fixed[resources.objgen] = self.resources
+        save_state = source.make_indirect(pikepdf.Stream(source, b"q\n"))
+        return _Stamping(resources, save_state)
+
+    def stamp(self, source: pikepdf.Pdf, page: pikepdf.Object, stamping: _Stamping) -> None:
+        if self.next >= len(self.contents):
+            raise ValueError("it has more pages than when the volume was planned")
+        data, encoding = self.contents[self.next]
+        self.next += 1
+        form = pikepdf.Stream(
+            source,
+            data,
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=self.box,
+            Resources=stamping.resources,
         )
-        name = f"/VolumeStamp{index + 1}"  # unique, in case pages share a resource dictionary
-        resources = page.resources
+        if encoding is not None:
+            form.Filter = encoding
+        name = f"/VolumeStamp{self.next}"  # unique, in case pages share a resource dictionary
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = page.Resources = pikepdf.Dictionary()
         if "/XObject" not in resources:
             resources.XObject = pikepdf.Dictionary()
-        resources.XObject[name] = form
-        box = page.mediabox
+        resources.XObject[name] = source.make_indirect(form)
+        box = page.get("/MediaBox") or pikepdf.Array([0, 0, 612, 792])
         x = float(box[2]) - STAMP_RIGHT_PT - STAMP_WIDTH_PT
         y = float(box[1]) + STAMP_BOTTOM_PT - 4
         draw = f"Q\nq 1 0 0 1 {x:.2f} {y:.2f} cm {name} Do Q\n".encode()
-        contents = page.obj.get("/Contents")
+        contents = page.get("/Contents")
         original = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        parts = [self.save_state, *[part for part in original if part is not None]]
-        page.obj.Contents = pikepdf.Array(
-            [*parts, self.volume.make_indirect(pikepdf.Stream(self.volume, draw))]
-        )
+        parts = [stamping.save_state, *[part for part in original if part is not None]]
+        page.Contents = pikepdf.Array([*parts, source.make_indirect(pikepdf.Stream(source, draw))])
 
 
-def _rename_destinations(
-    source: pikepdf.Pdf, prefix: str, destinations: dict[str, pikepdf.Object]
-) -> None:
-    """Give the source's named destinations, and the links to them, names of their own."""
+class _Stamping:
+    """The stand-ins one source's stamps share: the sheet's resources and a `q` stream."""
+
+    def __init__(self, resources: pikepdf.Object, save_state: pikepdf.Object) -> None:
+        self.resources = resources
+        self.save_state = save_state
+
+
+def _rename_destinations(source: pikepdf.Pdf, prefix: str) -> dict[str, pikepdf.Object]:
+    """Give the source's named destinations, and the links to them, names of their own.
+
+    Every LaTeX paper has a `page.1`; prefixed with the paper's key, each keeps its own.
+    Returns the destinations by their new names, as indirect objects of the source.
+    """
     names = _named_destinations(source)
+    renamed: dict[str, pikepdf.Object] = {}
     if not names:
-        return
+        return renamed
     for page in source.pages:
         for annotation in page.obj.get("/Annots", []):
             _rename_link(annotation, prefix, names)
     for name, destination in names.items():
         if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
             destination = destination.D
-        if not destination.is_indirect:  # copy_foreign takes indirect objects only
+        if not destination.is_indirect:
             destination = source.make_indirect(destination)
-        destinations[f"{prefix}:{name}"] = destination
+        renamed[f"{prefix}:{name}"] = destination
+    return renamed
 
 
 def _named_destinations(source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
@@ -250,21 +301,53 @@ def _rename_link(annotation: pikepdf.Object, prefix: str, names: dict[str, pikep
                 holder[key] = pikepdf.String(f"{prefix}:{name}")
 
 
-def _copy_destinations(volume: pikepdf.Pdf, destinations: dict[str, pikepdf.Object]) -> None:
-    if not destinations:
-        return
-    tree = pikepdf.NameTree.new(volume)
-    for name in sorted(destinations):
-        # The destination's page was copied with its paper; copy_foreign maps it to that copy.
-        tree[name] = volume.copy_foreign(destinations[name])
-    volume.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
-
-
-def _label_pages(volume: pikepdf.Pdf, front_pages: int) -> None:
-    numbers: list[object] = []
+def _page_labels(front_pages: int, pages: int) -> bytes:
+    """Front matter i, ii, ...; the papers 1, 2, ... as the contents and PMLR ranges count."""
+    numbers = []
     if front_pages:
-        numbers += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
-    if len(volume.pages) > front_pages:
-        numbers += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
-    if numbers:
-        volume.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))
+        numbers.append(b"0 << /S /r >>")
+    if pages > front_pages:
+        numbers.append(b"%d << /S /D /St 1 >>" % front_pages)
+    return b"<< /Nums " + array(numbers) + b" >>"
+
+
+def _write_outline(writer: PdfWriter, bookmarks: list[tuple[str, int]]) -> int:
+    """One bookmark per paper (and the front matter), each opening its first page."""
+    root = writer.reserve()
+    items = [writer.reserve() for _ in bookmarks]
+    for index, ((title, page), number) in enumerate(zip(bookmarks, items, strict=True)):
+        entries = [b"/Title " + text_string(title), b"/Parent %d 0 R" % root]
+        entries.append(b"/Dest [ %d 0 R /Fit ]" % page)
+        if index > 0:
+            entries.append(b"/Prev %d 0 R" % items[index - 1])
+        if index + 1 < len(items):
+            entries.append(b"/Next %d 0 R" % items[index + 1])
+        writer.write(number, b"<< " + b" ".join(entries) + b" >>")
+    writer.write(
+        root,
+        b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
+        % (items[0], items[-1], len(items)),
+    )
+    return root
+
+
+NAMES_PER_LEAF = 64
+
+
+def _write_name_tree(writer: PdfWriter, destinations: dict[str, int]) -> int:
+    """A name tree of two levels: leaves of a few dozen names, sorted as PDF strings."""
+    encoded = sorted(
+        (bytes(pikepdf.String(name)), text_string(name), number)
+        for name, number in destinations.items()
+    )
+    leaves = []
+    for start in range(0, len(encoded), NAMES_PER_LEAF):
+        chunk = encoded[start : start + NAMES_PER_LEAF]
+        leaf = writer.reserve()
+        pairs = [b"%s %d 0 R" % (string, number) for _, string, number in chunk]
+        limits = array([chunk[0][1], chunk[-1][1]])
+        writer.write(leaf, b"<< /Limits " + limits + b" /Names " + array(pairs) + b" >>")
+        leaves.append(leaf)
+    root = writer.reserve()
+    writer.write(root, b"<< /Kids " + array(b"%d 0 R" % leaf for leaf in leaves) + b" >>")
+    return root

@@ -54,6 +54,7 @@ class CheckedPaper:
     open_error: str | None = None
     open_hint: str | None = None
     internal_error: str | None = None
+    out_of_memory: str | None = None  # what ran out, when reading the PDF exhausted memory
     meta: PaperMeta | None = None  # the paper's entry in papers.yaml, when checked in a volume
     venue: VenueRules = field(default_factory=VenueRules)  # what the venue expects
     facts: PdfFacts | None = None  # fonts, page boxes, encryption: read once by the pipeline

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
+from proceedings.pdf.facts import facts_for
 from proceedings.report import Severity
-from proceedings.text_quality import describe_pages, pages_without_text, text_is_garbled
+from proceedings.text_quality import (
+    describe_pages,
+    page_count,
+    pages_without_text,
+    text_is_garbled,
+)
 
 
 @rule(
@@ -159,3 +165,70 @@ def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
     `--timeout SECONDS` (60 by default).
     """
     return iter(())  # reported by the runner that stopped the worker, never by a rule run
+
+
+@rule(
+    "PDF006",
+    "reader-stopped",
+    Severity.ERROR,
+    fix="Export the PDF again; rasterise or simplify any figure that is enormous when "
+    "uncompressed. If the file is an ordinary paper, please report it.",
+    needs_document=False,
+)
+def reader_stopped(paper: CheckedPaper) -> Iterator[Violation]:
+    """Reading the PDF needed more memory than a paper is allowed, or crashed the PDF library.
+
+    ## What it catches
+    A PDF whose reading exhausts the per-paper memory limit (1 GiB): a "decompression bomb"
+    (a few megabytes that inflate to gigabytes), an image of absurd dimensions; or a file so
+    damaged that the native PDF library reading it stops.
+
+    ## Why it matters
+    Viewers and PMLR's own processing are likely to fail on the same file; one such paper must
+    not take down the check of a whole volume, so its reading is stopped and the others go on.
+
+    ## Known problems
+    A crash of the PDF library on a file that is merely unusual is reported here too; the
+    message gives the signal or error so it can be told apart.
+
+    ## How to fix
+    Export the PDF again from LaTeX; flatten or shrink figures that are enormous once
+    uncompressed.
+    """
+    if paper.out_of_memory is not None:
+        yield Violation(paper.out_of_memory)
+
+
+@rule(
+    "PDF005",
+    "page-count-ambiguous",
+    Severity.ERROR,
+    fix="Rewrite the file with `qpdf paper.pdf fixed.pdf` (or export it again from LaTeX) and "
+    "check that every page is there.",
+)
+def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
+    """PDF readers disagree on how many pages the file has: its page tree is damaged.
+
+    ## What it catches
+    A page tree whose page count (`/Count`) does not match the pages it holds, or that lists
+    pages another reader skips, so one reader shows pages another does not. Broken merges and
+    hand-edited files do this.
+
+    ## Why it matters
+    What a reader shows is not what the checks measured, nor what the volume numbers: the
+    contents would give page ranges that do not match the pages in `volume.pdf`, and the build
+    stops on such a file.
+
+    ## How to fix
+    Let a repairing tool rewrite the file (`qpdf paper.pdf fixed.pdf` rebuilds the page tree),
+    or export it again, then look through it to see that every page is there.
+    """
+    document = paper.document
+    assert document is not None
+    facts = facts_for(paper)
+    if facts.problem is None and facts.pages and facts.page_count != len(document.pages):
+        yield Violation(
+            f"the page tree is damaged: one reader finds {page_count(len(document.pages))}, "
+            f"another {page_count(facts.page_count)}; the page count and every later check are "
+            "in doubt"
+        )
