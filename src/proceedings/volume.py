@@ -129,7 +129,7 @@ def inside(root: Path, relative: str) -> Path | None:
         resolved = (root / candidate).resolve()
     except (OSError, ValueError):  # a NUL byte: no file has that name; judge it as written
         resolved = Path(os.path.normpath(base / candidate))
-    if resolved != base and base not in resolved.parents:
+    if not resolved.is_relative_to(base):
         return None
     return root / candidate
 

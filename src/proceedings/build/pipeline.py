@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,12 +110,13 @@ def _build_parts(
     from proceedings.build.site import write_site
     from proceedings.build.volume_pdf import VolumeError, assemble_volume, stamp_sheet
 
-    # The two LaTeX runs and the PMLR check wait on other programs or on PDFium, so they
-    # overlap: on a volume of hundreds of papers that halves the build.
-    with ThreadPoolExecutor(max_workers=2) as background:
+    # The LaTeX runs and the PMLR check wait on other programs or on PDFium, so they overlap
+    # with each other and with the copying of the papers into volume.pdf: on a volume of
+    # hundreds of papers that halves the build.
+    with ThreadPoolExecutor(max_workers=3) as background:
         stamps = None
         if "volume" in only and plan.archival:
-            stamps = background.submit(stamp_sheet, 1, plan.total_pages, _stamp_label(volume))
+            stamps = background.submit(stamp_sheet, _stamp_label(volume))
         pmlr = None
         if "pmlr" in only:
             say("writing the PMLR upload")
@@ -128,15 +129,20 @@ def _build_parts(
                 raise BuildError(str(error)) from None
             pmlr = background.submit(_validate_bib, bib)
             result.outputs["pmlr"] = bib
-        front = scratch / "frontmatter" / "frontmatter.pdf"
-        if "frontmatter" in only or ("volume" in only and not front.exists()):
+        front_path = scratch / "frontmatter" / "frontmatter.pdf"
+        front: Future[Path] | None = None
+        if "frontmatter" in only or ("volume" in only and not front_path.exists()):
             say("typesetting the front matter")
+            front = background.submit(build_frontmatter, plan, scratch / "frontmatter")
+
+        def typeset_front() -> Path:
+            if front is None:
+                return front_path  # kept from the last build
             try:
-                front = build_frontmatter(plan, scratch / "frontmatter")
+                return front.result()
             except (LatexError, FrontmatterError) as error:
                 raise BuildError(f"the front matter does not compile: {error}") from None
-            if "frontmatter" in only:
-                result.outputs["frontmatter"] = front
+
         if "volume" in only:
             say("assembling volume.pdf")
             try:
@@ -145,10 +151,12 @@ def _build_parts(
                 raise BuildError(f"the page stamps do not compile: {error}") from None
             try:
                 result.outputs["volume"] = assemble_volume(
-                    plan, front, scratch / "volume.pdf", sheet
+                    plan, typeset_front, scratch / "volume.pdf", sheet
                 )
             except VolumeError as error:
                 raise BuildError(str(error)) from None
+        if "frontmatter" in only:
+            result.outputs["frontmatter"] = typeset_front()
         if "site" in only:
             say("writing the web index")
             result.outputs["site"] = write_site(plan, scratch / "site")

@@ -13,6 +13,7 @@ LaTeX paper has a `page.1`.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -21,37 +22,35 @@ from proceedings.build.latex import run_latex
 from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
 from proceedings.build.plan import Plan
 
-# Where the stamp's baseline stands: this far above the bottom edge and in from the right.
+# Where the stamp's baseline stands: this far above the bottom edge, and where its right end
+# stands: this far in from the right edge.
 STAMP_BOTTOM_PT = 24.0
 STAMP_RIGHT_PT = 72.0
-STAMP_WIDTH_PT = 144.0
 STAMP_HEIGHT_PT = 14.0
+STAMP_DEPTH_PT = 4.0  # the baseline's height in each piece
 
+# A piece per page, each page exactly as wide as its piece: the label, then the digits 0-9.
+# A stamp is the label and the digits of its number set side by side, so one small LaTeX run
+# serves a volume of any size, and every piece is stored once in volume.pdf.
 _STAMPS = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage{mathptmx}
-\usepackage[paperwidth=%(width)dpt,paperheight=%(height)dpt,margin=0pt]{geometry}
-\pagestyle{empty}
 \pdfinfoomitdate=1 \pdftrailerid{}
+\hoffset=-1in \voffset=-1in
+\def\piece#1{\setbox0\hbox{\footnotesize #1}%%
+  \ifdim\wd0<0.1pt \setbox0\hbox to 0.1pt{}\fi
+  \pdfpagewidth=\wd0 \pdfpageheight=%(height)gbp
+  \shipout\vbox to %(height)gbp{\vss\box0\kern%(depth)gbp}}
 \begin{document}
-\count255=%(first)d
-\loop
-  \noindent\makebox[\linewidth][r]{\footnotesize %(label)s\the\count255}\newpage
-  \advance\count255 by 1
-\ifnum\count255<%(stop)d\repeat
+\piece{%(label)s}\piece{0}\piece{1}\piece{2}\piece{3}\piece{4}\piece{5}\piece{6}\piece{7}%%
+\piece{8}\piece{9}
 \end{document}
 """
 
 
-def stamp_sheet(first: int, last: int, label: str = "") -> bytes:
-    """A PDF with one small page per number from `first` to `last`. `label` is LaTeX."""
-    source = _STAMPS % {
-        "first": first,
-        "stop": last + 1,
-        "label": label,
-        "width": STAMP_WIDTH_PT,
-        "height": STAMP_HEIGHT_PT,
-    }
+def stamp_sheet(label: str = "") -> bytes:
+    """The pieces page stamps are set from: `label` (LaTeX), then each digit, a page each."""
+    source = _STAMPS % {"label": label, "height": STAMP_HEIGHT_PT, "depth": STAMP_DEPTH_PT}
     return run_latex(source, engine="pdflatex")
 
 
@@ -60,38 +59,50 @@ class VolumeError(Exception):
 
 
 def assemble_volume(
-    plan: Plan, frontmatter: Path | None, out: Path, stamps_pdf: bytes | None = None
+    plan: Plan,
+    frontmatter: Path | Callable[[], Path] | None,
+    out: Path,
+    stamps_pdf: bytes | None = None,
 ) -> Path:
     """Write `out`: the front matter (if any) and the archival papers, stamped and marked.
 
-    `stamps_pdf` is `stamp_sheet(1, plan.total_pages)`, made here when not given. The papers
+    `stamps_pdf` is `stamp_sheet(label)`, made here (without a label) when not given. The papers
     are opened one at a time and written out as they are read (see `pdf_writer`), so memory
-    does not grow with the volume.
+    does not grow with the volume. They are written before the front matter (a PDF's page
+    order is its page tree's, not the file's), so `frontmatter` may be a function that waits
+    for it to be typeset while the papers are copied.
     """
     with open(out, "wb", buffering=1 << 20) as handle:
         writer = PdfWriter(handle)
         catalog, page_tree = writer.reserve(), writer.reserve()
         volume = _Volume(writer, page_tree)
-        if frontmatter is not None:
-            volume.add(frontmatter, "front", "Front matter")
-        front_pages = len(volume.kids)
         if plan.archival:
-            sheet = stamps_pdf if stamps_pdf is not None else stamp_sheet(1, plan.total_pages)
+            sheet = stamps_pdf if stamps_pdf is not None else stamp_sheet()
             with pikepdf.Pdf.open(io.BytesIO(sheet)) as sheet_pdf:
                 volume.stamper = _Stamper(writer, sheet_pdf)
+        papers: list[int] = []
+        bookmarks: list[tuple[str, int]] = []  # title, number of the first page
         for item in plan.archival:
             assert item.paper.pdf is not None
-            bookmark = f"{item.paper.title} ({item.page_range})"
-            volume.add(item.paper.pdf, item.key, bookmark, pages=item.pages)
+            numbers = volume.add(item.paper.pdf, item.key, pages=item.pages)
+            bookmarks.append((f"{item.paper.title} ({item.page_range})", numbers[0]))
+            papers += numbers
+        volume.stamper = None  # the front matter is numbered i, ii, ... by its own pages
+        front: list[int] = []
+        path = frontmatter() if callable(frontmatter) else frontmatter
+        if path is not None:
+            front = volume.add(path, "front")
+            bookmarks.insert(0, ("Front matter", front[0]))
+        kids = front + papers
         entries = [b"/Type /Catalog", b"/Pages %d 0 R" % page_tree]
         writer.write(
             page_tree,
             b"<< /Type /Pages /Count %d /Kids %s >>"
-            % (len(volume.kids), array(b"%d 0 R" % kid for kid in volume.kids)),
+            % (len(kids), array(b"%d 0 R" % kid for kid in kids)),
         )
-        entries.append(b"/PageLabels " + _page_labels(front_pages, len(volume.kids)))
-        if volume.bookmarks:
-            entries.append(b"/Outlines %d 0 R" % _write_outline(writer, volume.bookmarks))
+        entries.append(b"/PageLabels " + _page_labels(len(front), len(kids)))
+        if bookmarks:
+            entries.append(b"/Outlines %d 0 R" % _write_outline(writer, bookmarks))
         if volume.destinations:
             tree = _write_name_tree(writer, volume.destinations)
             entries.append(b"/Names << /Dests %d 0 R >>" % tree)
@@ -104,21 +115,20 @@ def assemble_volume(
 
 
 class _Volume:
-    """The volume as it is written: its pages, bookmarks and named destinations so far."""
+    """The volume as it is written: the papers' named destinations so far."""
 
     def __init__(self, writer: PdfWriter, page_tree: int) -> None:
         self.writer = writer
         self.page_tree = page_tree
-        self.kids: list[int] = []  # the output number of every page, in order
-        self.bookmarks: list[tuple[str, int]] = []  # title, number of the first page
         self.destinations: dict[str, int] = {}  # new name, number of its destination
         self.stamper: _Stamper | None = None
 
-    def add(self, path: Path, prefix: str, bookmark: str, pages: int | None = None) -> None:
+    def add(self, path: Path, prefix: str, pages: int | None = None) -> list[int]:
         """Copy every page of `path`, stamped if there is a stamper, and its destinations.
 
-        `pages` is the count the plan numbered the volume with; a file that qpdf reads with
-        another count would shift every later stamp, so it stops the build.
+        Returns the output numbers of its pages. `pages` is the count the plan numbered the
+        volume with; a file that qpdf reads with another count would shift every later
+        stamp, so it stops the build.
         """
         try:
             # Read as a stream, not mapped: the next paper is opened only after this one closes.
@@ -130,11 +140,13 @@ class _Volume:
                         f"{found} another; rewrite it (`qpdf {path.name} fixed.pdf`) and "
                         "check that every page is there"
                     )
-                self._copy(source, prefix, bookmark)
+                if found == 0:
+                    raise VolumeError(f"{path}: has no pages")
+                return self._copy(source, prefix)
         except (pikepdf.PdfError, ValueError, RecursionError, OSError) as error:
             raise VolumeError(f"{path}: cannot be copied into the volume: {error}") from None
 
-    def _copy(self, source: pikepdf.Pdf, prefix: str, bookmark: str) -> None:
+    def _copy(self, source: pikepdf.Pdf, prefix: str) -> list[int]:
         destinations = _rename_destinations(source, prefix)
         # Pages point at a stand-in for their parent, which becomes the volume's page tree;
         # the source's own catalog and page tree stay behind.
@@ -164,9 +176,7 @@ class _Volume:
         for name, destination in destinations.items():
             self.destinations[name] = copy.number(destination)
         copy.drain()
-        if numbers:
-            self.bookmarks.append((bookmark, numbers[0]))
-        self.kids += numbers
+        return numbers
 
 
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
@@ -184,70 +194,78 @@ def _inherited(item: pikepdf.Object, key: str) -> pikepdf.Object | None:
 
 
 class _Stamper:
-    """Draws page `n` of the stamp sheet into volume page `n`, as a form XObject.
+    """Stamps volume page `n` with the label and the digits of `n`, each a form XObject.
 
-    The sheet's font is written once; each paper refers to it through a stand-in object.
+    The pieces are written once; each paper refers to them through stand-in objects, and
+    each page gets a few bytes of drawing instructions.
     """
 
     def __init__(self, writer: PdfWriter, sheet: pikepdf.Pdf) -> None:
-        first = sheet.pages[0]
-        resources = first.Resources
-        if not resources.is_indirect:
-            resources = sheet.make_indirect(resources)
         copy = SourceCopy(writer, sheet, {})
-        self.resources = copy.number(resources)
+        self.forms: list[int] = []  # output numbers: the label, then digits 0-9
+        self.widths: list[float] = []
+        for page in sheet.pages:
+            box = [float(value) for value in page.mediabox]
+            contents = page.Contents
+            form = pikepdf.Stream(sheet, contents.read_raw_bytes())  # as pdfLaTeX packed it
+            form.Type = pikepdf.Name.XObject
+            form.Subtype = pikepdf.Name.Form
+            form.BBox = box
+            form.Resources = page.Resources
+            if "/Filter" in contents:
+                form.Filter = contents.Filter
+            self.forms.append(copy.number(sheet.make_indirect(form)))
+            self.widths.append(box[2] - box[0])
         copy.drain()
-        self.box = [float(value) for value in first.mediabox]
-        # Kept compressed as pdfLaTeX wrote them; read in one pass, since indexing a page
-        # list walks it, which is quadratic over a volume.
-        self.contents = [
-            (page.Contents.read_raw_bytes(), page.Contents.get("/Filter")) for page in sheet.pages
-        ]
-        self.next = 0
+        if len(self.forms) != 11:
+            raise ValueError(f"the stamp sheet has {len(self.forms)} pieces instead of 11")
+        self.next = 1
 
     def prepare(self, source: pikepdf.Pdf, fixed: dict[tuple[int, int], int | None]) -> _Stamping:
-        resources = source.make_indirect(pikepdf.Dictionary())
-        fixed[resources.objgen] = self.resources
+        """Stand-ins in `source` for the pieces, and the names pages call them by."""
+        pieces = pikepdf.Dictionary()
+        for index, number in enumerate(self.forms):
+            stand_in = source.make_indirect(pikepdf.Dictionary())
+            fixed[stand_in.objgen] = number
+            pieces[_PIECES[index]] = stand_in
         save_state = source.make_indirect(pikepdf.Stream(source, b"q\n"))
-        return _Stamping(resources, save_state)
+        return _Stamping(pieces, save_state)
 
     def stamp(self, source: pikepdf.Pdf, page: pikepdf.Object, stamping: _Stamping) -> None:
-        if self.next >= len(self.contents):
-            raise ValueError("it has more pages than when the volume was planned")
-        data, encoding = self.contents[self.next]
+        number = self.next
         self.next += 1
-        form = pikepdf.Stream(
-            source,
-            data,
-            Type=pikepdf.Name.XObject,
-            Subtype=pikepdf.Name.Form,
-            BBox=self.box,
-            Resources=stamping.resources,
-        )
-        if encoding is not None:
-            form.Filter = encoding
-        name = f"/VolumeStamp{self.next}"  # unique, in case pages share a resource dictionary
         resources = page.get("/Resources")
         if resources is None:
             resources = page.Resources = pikepdf.Dictionary()
         if "/XObject" not in resources:
             resources.XObject = pikepdf.Dictionary()
-        resources.XObject[name] = source.make_indirect(form)
+        for name, form in stamping.pieces.items():
+            resources.XObject[name] = form
         box = page.get("/MediaBox") or pikepdf.Array([0, 0, 612, 792])
-        x = float(box[2]) - STAMP_RIGHT_PT - STAMP_WIDTH_PT
-        y = float(box[1]) + STAMP_BOTTOM_PT - 4
-        draw = f"Q\nq 1 0 0 1 {x:.2f} {y:.2f} cm {name} Do Q\n".encode()
+        x = float(box[2]) - STAMP_RIGHT_PT
+        y = float(box[1]) + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
+        draws = []
+        for digit in reversed(str(number)):  # from the right edge leftwards
+            x -= self.widths[1 + int(digit)]
+            draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[1 + int(digit)]} Do Q")
+        x -= self.widths[0]
+        draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[0]} Do Q")
+        draw = ("Q\n" + "\n".join(reversed(draws)) + "\n").encode()
         contents = page.get("/Contents")
         original = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
         parts = [stamping.save_state, *[part for part in original if part is not None]]
         page.Contents = pikepdf.Array([*parts, source.make_indirect(pikepdf.Stream(source, draw))])
 
 
-class _Stamping:
-    """The stand-ins one source's stamps share: the sheet's resources and a `q` stream."""
+# The names pages call the pieces by: unlikely to be in a paper's own resources.
+_PIECES = ["/VolumeStampLabel", *[f"/VolumeStampDigit{digit}" for digit in range(10)]]
 
-    def __init__(self, resources: pikepdf.Object, save_state: pikepdf.Object) -> None:
-        self.resources = resources
+
+class _Stamping:
+    """The stand-ins one source's stamps share: the pieces and a `q` stream."""
+
+    def __init__(self, pieces: pikepdf.Dictionary, save_state: pikepdf.Object) -> None:
+        self.pieces = pieces
         self.save_state = save_state
 
 
