@@ -14,7 +14,15 @@ from pypdf import PdfReader, PdfWriter
 from conftest import BAD, PAPERS
 from proceedings.bib import check_bib
 from proceedings.check import CheckOptions, check_paths, check_volume
-from proceedings.report import FileReport, Finding, PaperReport, Report, Severity, Status
+from proceedings.report import (
+    FileReport,
+    Finding,
+    PaperReport,
+    Report,
+    Severity,
+    Status,
+    render_text,
+)
 from proceedings.reports import render_github, render_html, render_junit
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "papers"
@@ -128,6 +136,19 @@ def test_github_metadata_finding_goes_on_the_line_of_papers_yaml(
     meta = next(c for c in commands if c[1].get("title", "").startswith("META001"))
     assert meta[1]["file"] == str(root / "pdf" / "12.pdf")
     assert HOSTILE in meta[2]  # annotations are plain text: nothing to escape but the syntax
+
+
+def test_text_report_shows_control_characters_instead_of_sending_them() -> None:
+    # A title typed into a web form, quoted in a finding: printed raw, the escape sequence
+    # would clear the organizer's terminal and the newline would forge a finding line.
+    title = "Results\x1b[2J\nerror   FAKE001  all good\x00"
+    finding = Finding("META001", Severity.ERROR, f"the title {title} is not on page 1")
+    report = Report(papers=[PaperReport("a", "pdf/a\x07.pdf", "long", 5, findings=[finding])])
+    text = render_text(report)
+    assert not any(char in text for char in "\x1b\x00\x07")
+    assert "Results\\x1b[2J\\nerror   FAKE001  all good\\x00 is not on page 1" in text
+    assert text.splitlines()[0].startswith("pdf/a\\x07.pdf")
+    assert not any(line.startswith("error   FAKE001") for line in text.splitlines())
 
 
 def test_github_escapes_properties_and_messages() -> None:

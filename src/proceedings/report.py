@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -186,14 +187,27 @@ def render_text(report: Report) -> str:
     return "\n".join(blocks) + summary_line(report) + "\n"
 
 
+def visible(text: str) -> str:
+    """`text` with control characters written as escapes (`\\x1b`, `\\n`), so a title typed
+    into a web form cannot move the cursor, clear the terminal or break a report's lines."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() or char == " " or unicodedata.category(char) != "Cc"
+        else repr(char)[1:-1]
+        for char in text
+    )
+
+
 def _file_block(item: FileReport) -> str:
-    lines = [f"{item.file}  [{item.status.value.upper()}]"]
+    lines = [f"{visible(item.file)}  [{item.status.value.upper()}]"]
     lines += _finding_lines(item.findings)
     return "\n".join(lines) + "\n"
 
 
 def _paper_block(paper: PaperReport) -> str:
-    head = f"{paper.file}  [{paper.status.value.upper()}]"
+    head = f"{visible(paper.file)}  [{paper.status.value.upper()}]"
     lines = [head]
     if not paper.unreadable:
         lines.append(f"  {measure_line(paper)}")
@@ -207,10 +221,11 @@ def _finding_lines(findings: Sequence[Finding]) -> list[str]:
     for finding in findings:
         where = finding.where
         severity = finding.severity.value
-        lines.append(f"  {severity:<7} {finding.code:<7} {where:<8} {finding.message}")
+        message = visible(finding.message)
+        lines.append(f"  {severity:<7} {finding.code:<7} {where:<8} {message}")
         if finding.hint and (finding.code, finding.hint) not in hinted:
             hinted.add((finding.code, finding.hint))
-            lines.append(f"  {'':<7} {'':<7} {'':<8} hint: {finding.hint}")
+            lines.append(f"  {'':<7} {'':<7} {'':<8} hint: {visible(finding.hint)}")
     return lines
 
 
