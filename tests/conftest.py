@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner, Result
 
@@ -23,6 +24,15 @@ CORPUS = Path(
 def expected_papers() -> list[dict[str, Any]]:
     data: list[dict[str, Any]] = json.loads((PAPERS / "expected.json").read_text())
     return data
+
+
+def page_texts(pdf: Path | bytes) -> list[str]:
+    """The text of each page of a PDF, as PDFium reads it."""
+    document = pdfium.PdfDocument(str(pdf) if isinstance(pdf, Path) else pdf)
+    try:
+        return [document[index].get_textpage().get_text_range() for index in range(len(document))]
+    finally:
+        document.close()
 
 
 def run_cli(*args: str) -> Result:

@@ -6,25 +6,16 @@ import re
 import shutil
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 import yaml
 
 from conftest import PAPERS as FIXTURE_PAPERS
-from conftest import run_cli
+from conftest import page_texts, run_cli
 from proceedings.build.pipeline import BuildError, build_volume
 from proceedings.volume import load_volume
 from volumes import make_volume
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "papers"
-
-
-def pdf_pages(path: Path) -> list[str]:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return [document[index].get_textpage().get_text_range() for index in range(len(document))]
-    finally:
-        document.close()
 
 
 def squash(text: str) -> str:
@@ -63,7 +54,7 @@ def test_outputs_are_where_the_design_says(built: Path) -> None:
 
 def test_front_matter_names_every_archival_title_and_author(built: Path, example) -> None:
     archival, _ = example
-    text = squash(" ".join(pdf_pages(built / "frontmatter" / "frontmatter.pdf")))
+    text = squash(" ".join(page_texts(built / "frontmatter" / "frontmatter.pdf")))
     for paper in archival:
         assert squash(str(paper["title"])) in text
         for author in paper["authors"]:  # type: ignore[attr-defined]
@@ -76,9 +67,9 @@ def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
     built: Path, example
 ) -> None:
     archival, _ = example
-    front = pdf_pages(built / "frontmatter" / "frontmatter.pdf")
+    front = page_texts(built / "frontmatter" / "frontmatter.pdf")
     contents = squash(" ".join(front))
-    volume = pdf_pages(built / "volume.pdf")
+    volume = page_texts(built / "volume.pdf")
     stamps = {}
     for index, text in enumerate(volume):
         match = re.search(r"ICBINB 2026\s*•\s*(\d+)", text)
@@ -95,7 +86,7 @@ def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
 
 
 def test_author_index_order_folds_accents_and_particles(built: Path) -> None:
-    pages = pdf_pages(built / "frontmatter" / "frontmatter.pdf")
+    pages = page_texts(built / "frontmatter" / "frontmatter.pdf")
     index = squash(pages[-1])
     order = ["Álvarez, José", "Berg, Ludwig van der", "Dubois-Leroy", "Hernández", "Müller, Zoë"]
     order += ["Nguyễn", "Øberg, Lars", "Okonkwo", "Souza, Anna de", "Yılmaz"]
@@ -109,8 +100,8 @@ def test_non_archival_papers_stay_out_of_the_bib_and_the_volume(built: Path, exa
     archival, others = example
     bib = (built / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")
     assert bib.count("@InProceedings{") == len(archival)
-    front = len(pdf_pages(built / "frontmatter" / "frontmatter.pdf"))
-    papers_part = squash(" ".join(pdf_pages(built / "volume.pdf")[front:]))
+    front = len(page_texts(built / "frontmatter" / "frontmatter.pdf"))
+    papers_part = squash(" ".join(page_texts(built / "volume.pdf")[front:]))
     for paper in others:
         title = squash(str(paper["title"]))
         assert title[:30] not in bib
@@ -226,7 +217,7 @@ def test_hostile_title_is_printed_literally_and_runs_nothing(tmp_path: Path) -> 
     assert loaded.papers[0].title == " ".join(title.split())
     out = tmp_path / "build"
     build_volume(volume, out, check_papers=False)
-    text = squash(" ".join(pdf_pages(out / "frontmatter" / "frontmatter.pdf")))
+    text = squash(" ".join(page_texts(out / "frontmatter" / "frontmatter.pdf")))
     assert squash(title) in text.replace("“", '"')
     assert not pwned.exists()
     bib = (out / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")

@@ -13,10 +13,9 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
-from conftest import PAPERS
+from conftest import PAPERS, page_texts
 from proceedings.build.authors import author_index, index_heading, sort_key
 from proceedings.build.frontmatter import (
     FrontmatterError,
@@ -186,14 +185,6 @@ def make_volume(root: Path, papers_yaml: str | None = None) -> Path:
 def load_plan(root: Path) -> Plan:
     volume, _ = load_volume(root)
     return plan_volume(volume)
-
-
-def page_texts(pdf: Path) -> list[str]:
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()
 
 
 def squash(text: str) -> str:

@@ -6,9 +6,9 @@ import os
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
+from conftest import page_texts
 from proceedings.build.latex import (
     LatexError,
     TexString,
@@ -33,14 +33,6 @@ BODY
 
 def document(body: str) -> str:
     return DOCUMENT.replace("BODY", body)
-
-
-def pdf_text(pdf: bytes) -> str:
-    reader = pdfium.PdfDocument(pdf)
-    try:
-        return " ".join(page.get_textpage().get_text_range() for page in reader)
-    finally:
-        reader.close()
 
 
 # Escaping
@@ -165,7 +157,7 @@ def test_hostile_text_prints_literally_and_runs_nothing(tmp_path: Path) -> None:
     existed = Path("/tmp/x").exists()
     pdf = run_latex(document(latex_escape(HOSTILE)))
     assert pdf.startswith(b"%PDF")
-    assert " ".join(HOSTILE.split()) in " ".join(pdf_text(pdf).split())
+    assert " ".join(HOSTILE.split()) in " ".join(" ".join(page_texts(pdf)).split())
     assert Path("/tmp/x").exists() == existed
 
 
@@ -184,7 +176,7 @@ def test_files_outside_the_folder_cannot_be_read() -> None:
 
 def test_workdir_files_are_available_and_confined() -> None:
     pdf = run_latex(document(r"\input{part}"), {"part.tex": b"Included text."})
-    assert "Included text." in pdf_text(pdf)
+    assert "Included text." in " ".join(page_texts(pdf))
     with pytest.raises(ValueError, match="relative"):
         run_latex(document("x"), {"../escape.tex": b""})
 
@@ -216,7 +208,7 @@ def test_time_limit_stops_the_run() -> None:
 
 def test_reruns_until_references_settle() -> None:
     body = r"See page \pageref{end}.\newpage\label{end}End."
-    text = pdf_text(run_latex(document(body)))
+    text = " ".join(page_texts(run_latex(document(body))))
     assert "See page 2." in text
 
 

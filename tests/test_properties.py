@@ -13,7 +13,6 @@ import unicodedata
 from pathlib import Path
 
 import bibtexparser
-import pypdfium2 as pdfium
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +22,7 @@ from pylatexenc.latex2text import (
     get_default_latex_context_db,
 )
 
+from conftest import page_texts
 from proceedings.build.authors import sort_key
 from proceedings.build.frontmatter import build_frontmatter
 from proceedings.build.plan import plan_volume
@@ -103,11 +103,7 @@ def test_any_title_escaped_for_latex_compiles_and_reads_back(
     plan = plan_volume(_volume(titles, names, tmp_path), count_pages=lambda path: 1)
     out = tmp_path / f"front-{abs(hash(tuple(titles)))}"
     pdf = build_frontmatter(plan, out)
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        text = " ".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
+    text = " ".join(page_texts(pdf))
     read = _letters(text)
     for title in titles:
         assert _letters(title) in read, title

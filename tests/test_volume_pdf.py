@@ -16,17 +16,9 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import BAD, PAPERS
+from conftest import BAD, PAPERS, page_texts
 from proceedings.build.pipeline import BuildError, build_volume
 from volumes import make_volume
-
-
-def page_texts(path: Path) -> list[str]:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return [document[index].get_textpage().get_text_range() for index in range(len(document))]
-    finally:
-        document.close()
 
 
 def page_sizes(path: Path) -> list[tuple[int, int]]:

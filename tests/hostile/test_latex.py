@@ -13,10 +13,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
 import yaml
 
+from conftest import page_texts
 from hostile import make
 from hostile.runner import Run, proceedings
 
@@ -26,12 +26,7 @@ PASSWD = Path("/etc/passwd")
 
 
 def pdf_text(path: Path) -> str:
-    document = pdfium.PdfDocument(str(path))
-    try:
-        pages = [document[index].get_textpage().get_text_range() for index in range(len(document))]
-    finally:
-        document.close()
-    return squash(" ".join(pages))
+    return squash(" ".join(page_texts(path)))
 
 
 def squash(text: str) -> str:
