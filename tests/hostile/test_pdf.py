@@ -5,7 +5,8 @@ What each must give:
   when reading it had to be stopped), status `error`;
 - a file whose damage a reader repairs (a broken cross-reference table, loops, nesting,
   broken font encodings, a page without contents) is read like the good paper it was made
-  from: five pages, the references on page 5, no error;
+  from: five pages, the references on page 5, no error; where only PDFium repairs it and
+  qpdf (the build) does not, one `PDF005` as well;
 - a file of blank pages is one warning (`PDF002`) and no verdict;
 and in every run the good paper passes, nothing prints a traceback, and the exit code is 1
 when some file has an error, else 0.
@@ -60,10 +61,12 @@ OUTCOMES: dict[str, Outcome] = {
     "self_reference_contents.pdf": ("as good",),
     "self_reference_resources.pdf": ("as good",),
     "self_reference_font.pdf": ("as good",),
-    "page_tree_loop.pdf": ("as good",),
-    "page_tree_self.pdf": ("as good",),
-    "nested_arrays.pdf": ("as good",),
-    "nested_dicts.pdf": ("as good",),
+    # PDFium repairs these; qpdf, which the build copies pages with, does not (a loop in the
+    # page tree; a page nested too deep to parse): read as good, and one PDF005.
+    "page_tree_loop.pdf": ("ambiguous", "cannot list them: Loop detected"),
+    "page_tree_self.pdf": ("ambiguous", "cannot list them: Loop detected"),
+    "nested_arrays.pdf": ("ambiguous", "qpdf (used by the build) 4 pages"),
+    "nested_dicts.pdf": ("ambiguous", "qpdf (used by the build) 4 pages"),
     "nested_content.pdf": ("as good",),
     "font_differences.pdf": ("as good",),
     "font_tounicode.pdf": ("as good",),
@@ -101,6 +104,10 @@ def assert_outcome(name: str, paper: dict[str, Any]) -> None:
         assert paper["status"] == "pass", (name, findings)
         assert paper["pages_total"] == 5 and paper["body_end"]["page"] == 5, (name, paper)
         assert not errors(findings), (name, findings)
+    elif expected[0] == "ambiguous":
+        assert paper["pages_total"] == 5 and paper["body_end"]["page"] == 5, (name, paper)
+        assert [finding["code"] for finding in errors(findings)] == ["PDF005"], (name, findings)
+        assert expected[1] in errors(findings)[0]["message"], findings
     elif expected[0] == "blank":
         assert paper["status"] == "pass" and paper["pages_total"] == expected[1], paper
         assert codes == ["PDF002"] and findings[0]["severity"] == "warning", findings

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import BinaryIO
 
 import pikepdf
@@ -120,8 +121,10 @@ class SourceCopy:
             obj = self.source.get_object(key)
             if isinstance(obj, pikepdf.Stream):
                 self.writer.write(number, *self._stream(obj))
-            else:
+            elif isinstance(obj, pikepdf.Object):
                 self.writer.write(number, self.direct(obj))
+            else:  # pikepdf hands over numbers, booleans and null as Python values
+                self.writer.write(number, _scalar(obj))
 
     def _stream(self, stream: pikepdf.Stream) -> tuple[bytes, bytes]:
         data = stream.read_raw_bytes()
@@ -146,6 +149,18 @@ class SourceCopy:
         self.numbers[key] = number
         self.pending.append(key)
         return b"%d 0 R" % number
+
+
+def _scalar(value: object) -> bytes:
+    if value is None:
+        return b"null"
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, (Decimal, float)):
+        return format(Decimal(str(value)), "f").encode()  # PDF has no exponent notation
+    raise ValueError(f"an object of an unknown kind: {type(value).__name__}")
 
 
 def text_string(text: str) -> bytes:

@@ -279,7 +279,7 @@ def text_in_margin(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     A figure whose PDF has a wide white border is measured by its border, and text that a
     figure clips away (labels outside its frame) is read as if it were visible. Margin notes
-    left in by `todonotes` or `\marginpar` are reported too: they are meant to be.
+    left in by `todonotes` or `\\marginpar` are reported too: they are meant to be.
 
     ## How to fix
     Scale the table or figure to the text width, or break the long line.

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.facts import facts_for
+from proceedings.pdf.pagetree import qpdf_pages
 from proceedings.report import Severity
 from proceedings.text_quality import (
     describe_pages,
@@ -210,9 +211,10 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     """PDF readers disagree on how many pages the file has: its page tree is damaged.
 
     ## What it catches
-    A page tree whose page count (`/Count`) does not match the pages it holds, or that lists
-    pages another reader skips, so one reader shows pages another does not. Broken merges and
-    hand-edited files do this.
+    A page tree whose page count (`/Count`) does not match the pages it holds, a tree with a
+    loop, or a page another reader refuses, so one reader shows pages another does not.
+    Broken merges and hand-edited files do this. The readers compared: PDFium (the checks), a
+    plain reading of the page tree, and qpdf (the build).
 
     ## Why it matters
     What a reader shows is not what the checks measured, nor what the volume numbers: the
@@ -225,10 +227,18 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     """
     document = paper.document
     assert document is not None
+    shown = len(document.pages)
     facts = facts_for(paper)
-    if facts.problem is None and facts.pages and facts.page_count != len(document.pages):
+    counts = [f"PDFium finds {page_count(shown)}"]
+    if facts.problem is None and facts.pages and facts.page_count != shown:
+        counts.append(f"its page tree's own list {page_count(facts.page_count)}")
+    qpdf = qpdf_pages(paper.path)
+    if qpdf.count is None:
+        counts.append(f"qpdf (used by the build) cannot list them: {qpdf.problem}")
+    elif qpdf.count != shown:
+        counts.append(f"qpdf (used by the build) {page_count(qpdf.count)}")
+    if len(counts) > 1:
         yield Violation(
-            f"the page tree is damaged: one reader finds {page_count(len(document.pages))}, "
-            f"another {page_count(facts.page_count)}; the page count and every later check are "
-            "in doubt"
+            f"the page tree is damaged: {', '.join(counts)}; what readers show, what was "
+            "checked and what the volume would hold differ"
         )
