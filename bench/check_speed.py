@@ -21,27 +21,27 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import run
+from measure import Measured, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = ROOT.parent / "shared" / "corpus" / "pdf"
 
 
-def time_check(files: list[Path], jobs: int = 1) -> tuple[float, int]:
+def time_check(files: list[Path], jobs: int = 1) -> Measured:
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         command = [sys.executable, "-m", "proceedings", "check", "--format", "json"]
         command += ["--jobs", str(jobs)]
-        return run(command + ["-o", str(report)] + [str(path) for path in files])
+        return measure(command + ["-o", str(report)] + [str(path) for path in files])
 
 
-def time_pdftotext(files: list[Path]) -> tuple[float, int]:
-    total, peak = 0.0, 0
-    for path in files:
-        elapsed, used = run(["pdftotext", "-q", str(path), os.devnull])
-        total += elapsed
-        peak = max(peak, used)
-    return total, peak
+def time_pdftotext(files: list[Path]) -> Measured:
+    runs = [measure(["pdftotext", "-q", str(path), os.devnull]) for path in files]
+    return Measured(
+        sum(run.seconds for run in runs),
+        sum(run.cpu for run in runs),
+        max(run.peak_mb for run in runs),
+    )
 
 
 def main() -> None:
@@ -58,29 +58,31 @@ def main() -> None:
     while args.repeat_to and len(files) < args.repeat_to:
         files += files[: args.repeat_to - len(files)]
 
-    check_times: list[float] = []
-    parallel_times: list[float] = []
-    poppler_times: list[float] = []
-    check_peak = parallel_peak = poppler_peak = 0
+    checks: list[Measured] = []
+    parallels: list[Measured] = []
+    popplers: list[Measured] = []
     for _ in range(args.rounds):
-        elapsed, peak = time_check(files)
-        check_times.append(elapsed)
-        check_peak = max(check_peak, peak)
-        elapsed, peak = time_check(files, jobs=2)
-        parallel_times.append(elapsed)
-        parallel_peak = max(parallel_peak, peak)
-        elapsed, peak = time_pdftotext(files)
-        poppler_times.append(elapsed)
-        poppler_peak = max(poppler_peak, peak)
-    check_time, poppler_time = min(check_times), min(poppler_times)
+        checks.append(time_check(files))
+        parallels.append(time_check(files, jobs=2))
+        popplers.append(time_pdftotext(files))
+    check, parallel, poppler = (best(runs) for runs in (checks, parallels, popplers))
+    check_cpu, poppler_cpu = min(run.cpu for run in checks), min(run.cpu for run in popplers)
 
     print(f"files:                          {len(files)} from {args.folder}")
     print(f"rounds:                         {args.rounds} (best of each side)")
-    print(f"proceedings check --jobs 1:     {check_time:7.2f} s   peak {check_peak} MB")
-    print(f"proceedings check --jobs 2:     {min(parallel_times):7.2f} s   peak {parallel_peak} MB")
-    print(f"pdftotext (once per file):      {poppler_time:7.2f} s   peak {poppler_peak} MB")
-    print(f"ratio check --jobs 1 / pdftotext: {check_time / poppler_time:5.2f}   (target <= 1.0)")
-    print(f"ratio check --jobs 2 / pdftotext: {min(parallel_times) / poppler_time:5.2f}")
+    for name, item in (("proceedings check --jobs 1", check), ("proceedings check --jobs 2",
+                       parallel), ("pdftotext (once per file)", poppler)):  # fmt: skip
+        print(f"{name + ':':<32}{item.seconds:7.2f} s   cpu {item.cpu:6.2f} s   "
+              f"peak {item.peak_mb} MB")  # fmt: skip
+    print(f"ratio check --jobs 1 / pdftotext: {check.seconds / poppler.seconds:5.2f} wall, "
+          f"{check_cpu / poppler_cpu:5.2f} cpu   (target <= 1.0)")  # fmt: skip
+    print(f"ratio check --jobs 2 / pdftotext: {parallel.seconds / poppler.seconds:5.2f} wall")
+
+
+def best(runs: list[Measured]) -> Measured:
+    """The fastest run, with the highest peak memory seen in any."""
+    fastest = min(runs, key=lambda run: run.seconds)
+    return Measured(fastest.seconds, fastest.cpu, max(run.peak_mb for run in runs))
 
 
 if __name__ == "__main__":

@@ -12,15 +12,31 @@ import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.05
 
 
-def run(command: list[str], accept: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
-    """Wall time in seconds and peak memory in MB of `command` and every process it starts.
+@dataclass(frozen=True)
+class Measured:
+    seconds: float  # wall time
+    cpu: float  # user and system time of the command and the processes it waited for
+    peak_mb: int  # the largest memory of the whole process tree at any one time
 
-    Exit codes outside `accept` stop the benchmark with the command's error output.
+
+def run(command: list[str], accept: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in MB of `command` and every process it starts."""
+    measured = measure(command, accept)
+    return measured.seconds, measured.peak_mb
+
+
+def measure(command: list[str], accept: tuple[int, ...] = (0, 1)) -> Measured:
+    """Wall time, CPU time and peak memory of `command` and every process it starts.
+
+    CPU time is the steadier figure on a shared machine: other work slows the wall clock of
+    a run far more than the work the run itself does. Exit codes outside `accept` stop the
+    benchmark with the command's error output.
     """
     # A file, not a pipe: a chatty command would fill a pipe nobody reads and stall.
     with tempfile.TemporaryFile() as errors:
@@ -36,7 +52,8 @@ def run(command: list[str], accept: tuple[int, ...] = (0, 1)) -> tuple[float, in
     code = os.waitstatus_to_exitcode(status)
     if code not in accept:
         raise SystemExit(f"{' '.join(command[:4])} ... failed with exit code {code}:\n{error}")
-    return elapsed, max(sampler.peak_kb, usage.ru_maxrss) // 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(elapsed, cpu, max(sampler.peak_kb, usage.ru_maxrss) // 1024)
 
 
 class _Sampler(threading.Thread):
