@@ -101,12 +101,7 @@ class SourceCopy:
         known = self.numbers.get(key, -1)
         if known is None:
             raise ValueError(f"object {key[0]} {key[1]} R is not copied")
-        if known >= 0:
-            return known
-        number = self.writer.reserve()
-        self.numbers[key] = number
-        self.pending.append(key)
-        return number
+        return known if known >= 0 else self._queue(key)
 
     def direct(self, obj: pikepdf.Object) -> bytes:
         """The PDF syntax of a direct object, its references renumbered (and queued)."""
@@ -145,10 +140,13 @@ class SourceCopy:
         if self.source.get_object(key) is None:  # a reference to nothing is null (PDF 7.3.10)
             self.numbers[key] = None
             return b"null"
+        return b"%d 0 R" % self._queue(key)
+
+    def _queue(self, key: ObjGen) -> int:
         number = self.writer.reserve()
         self.numbers[key] = number
         self.pending.append(key)
-        return b"%d 0 R" % number
+        return number
 
 
 def _scalar(value: object) -> bytes:
