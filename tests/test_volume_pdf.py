@@ -177,3 +177,19 @@ def test_a_paper_whose_page_count_is_ambiguous_stops_the_build_naming_it(
         build_volume(volume, out, only=("volume",), check_papers=False)
     assert "1.pdf" in str(caught.value) and "page tree is damaged" in str(caught.value)
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+
+def test_long_steps_count_the_papers_they_have_done(tmp_path: Path) -> None:
+    volume = make_volume(tmp_path / "papers", [PAPERS / "tiny_pass.pdf"] * 3)
+    heard: list[tuple[int, int]] = []
+    steps: list[str] = []
+    build_volume(
+        volume,
+        tmp_path / "build",
+        only=("frontmatter", "volume"),
+        progress=steps.append,
+        counter=lambda done, total: heard.append((done, total)),
+    )
+    # Copying into volume.pdf, then checking: each counts 1, 2, 3 of 3.
+    assert heard == [(1, 3), (2, 3), (3, 3)] * 2
+    assert steps.index("assembling volume.pdf") < steps.index("checking the papers")

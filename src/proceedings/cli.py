@@ -225,7 +225,14 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
     if out.resolve() == root.resolve() or root.resolve() in out.resolve().parents:
         raise click.UsageError("the output folder must not be inside the volume folder")
     try:
-        result = build_volume(root, out, only=parts, check_papers=not no_check, progress=_progress)
+        result = build_volume(
+            root,
+            out,
+            only=parts,
+            check_papers=not no_check,
+            progress=_progress,
+            counter=_progress_bar if sys.stderr.isatty() else None,
+        )
     except BuildError as error:
         if error.findings:
             click.echo(

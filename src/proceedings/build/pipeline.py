@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from proceedings.build.plan import Plan, PlanError, plan_volume
-from proceedings.check import CheckOptions, check_volume
+from proceedings.check import CheckOptions, Progress, check_volume
 from proceedings.checks import all_rules, run_rules
 from proceedings.report import Finding, Severity, render_json
 from proceedings.volume import Volume, load_volume
@@ -47,8 +47,13 @@ def build_volume(
     only: tuple[str, ...] = PARTS,
     check_papers: bool = True,
     progress: Callable[[str], None] | None = None,
+    counter: Progress | None = None,
 ) -> BuildResult:
-    """Build `only` these parts of the volume in `root` into `out`."""
+    """Build `only` these parts of the volume in `root` into `out`.
+
+    `progress` hears what step the build is at; `counter` how many papers of a long step
+    (copying into volume.pdf, checking) are done, as (done, total).
+    """
     started = time.perf_counter()
     say = progress or (lambda message: None)
     volume, sources = load_volume(root)
@@ -77,10 +82,10 @@ def build_volume(
             else:
                 scratch.mkdir(parents=True)
             result = BuildResult(out=out)
-            _build_parts(plan, volume, scratch, only, result, say)
+            _build_parts(plan, volume, scratch, only, result, say, counter)
             if check_papers:
                 say("checking the papers")
-                report = check_volume(root, CheckOptions())
+                report = check_volume(root, CheckOptions(), counter)
                 (scratch / "report.json").write_text(render_json(report), encoding="utf-8")
                 result.paper_errors = sum(paper.count(Severity.ERROR) for paper in report.papers)
                 result.outputs["report"] = scratch / "report.json"
@@ -88,8 +93,10 @@ def build_volume(
         finally:
             if scratch.exists():
                 shutil.rmtree(scratch, ignore_errors=True)
-    result.outputs = {
-        part: out / path.relative_to(scratch) for part, path in result.outputs.items()
+    result.outputs = {  # in the order of PARTS, whatever order they were finished in
+        part: out / result.outputs[part].relative_to(scratch)
+        for part in (*PARTS, "report")
+        if part in result.outputs
     }
     result.seconds = time.perf_counter() - started
     return result
@@ -102,6 +109,7 @@ def _build_parts(
     only: tuple[str, ...],
     result: BuildResult,
     say: Callable[[str], None],
+    counter: Progress | None = None,
 ) -> None:
     # Imported here: the LaTeX machinery is only needed by a build.
     from proceedings.build.frontmatter import FrontmatterError, build_frontmatter
@@ -151,7 +159,7 @@ def _build_parts(
                 raise BuildError(f"the page stamps do not compile: {error}") from None
             try:
                 result.outputs["volume"] = assemble_volume(
-                    plan, typeset_front, scratch / "volume.pdf", sheet
+                    plan, typeset_front, scratch / "volume.pdf", sheet, counter
                 )
             except VolumeError as error:
                 raise BuildError(str(error)) from None

@@ -63,8 +63,11 @@ def assemble_volume(
     frontmatter: Path | Callable[[], Path] | None,
     out: Path,
     stamps_pdf: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write `out`: the front matter (if any) and the archival papers, stamped and marked.
+
+    `progress` hears (papers copied, papers in all) after each paper.
 
     `stamps_pdf` is `stamp_sheet(label)`, made here (without a label) when not given. The papers
     are opened one at a time and written out as they are read (see `pdf_writer`), so memory
@@ -87,6 +90,8 @@ def assemble_volume(
             numbers = volume.add(item.paper.pdf, item.key, pages=item.pages)
             bookmarks.append((f"{item.paper.title} ({item.page_range})", numbers[0]))
             papers += numbers
+            if progress is not None:
+                progress(len(bookmarks), len(plan.archival))
         volume.stamper = None  # the front matter is numbered i, ii, ... by its own pages
         front: list[int] = []
         path = frontmatter() if callable(frontmatter) else frontmatter
