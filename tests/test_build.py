@@ -257,7 +257,7 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
         page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
         front = len(pdf.pages) - 4
         targets = []
-        for index, page in enumerate(pdf.pages):
+        for index, page in enumerate(pdf.pages[front:], start=front):
             for annotation in page.obj.get("/Annots", []):
                 if annotation.get("/Subtype") != pikepdf.Name.Link:
                     continue
@@ -271,3 +271,29 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
         (front + 2, front + 3, "number26b"),
         (front + 3, front + 2, "number26b"),
     ]
+
+
+def test_contents_titles_link_to_their_papers_in_the_volume(built: Path, example) -> None:
+    import pikepdf
+
+    archival, _ = example
+    with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
+        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as outline:
+            starts = {
+                item.title.rsplit(" (", 1)[0]: page_of[item.destination[0].objgen]
+                for item in outline.root
+            }
+        front = starts.pop("Front matter") + len(
+            page_texts(built / "frontmatter" / "frontmatter.pdf")
+        )
+        links = []
+        for page in pdf.pages[:front]:
+            for annotation in page.obj.get("/Annots", []):
+                if annotation.get("/Subtype") == pikepdf.Name.Link:
+                    name = str(annotation.get("/Dest") or annotation.A.D)
+                    links.append(page_of[tree[name][0].objgen])
+    # One link per archival paper, each to the first page of that paper, in contents order.
+    assert sorted(links) == sorted(starts.values())
+    assert len(links) == len(archival)

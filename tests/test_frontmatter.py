@@ -490,7 +490,7 @@ def test_latex_error_names_the_paper_and_field(latin_volume: Path, tmp_path: Pat
     from importlib.resources import files
 
     shipped = (files("proceedings") / "templates" / "latex" / "contents.tex.j2").read_text()
-    line = "\\fmtoctitle{\\VAR{paper.title}}"
+    line = "\\fmtoctitle{\\fmtoclink{\\VAR{paper.destination}}{\\VAR{paper.title}}}"
     assert line in shipped
     broken = shipped.replace(
         line, line + '\\BLOCK{if paper.id == "9"}\\thisisnotacommand\\BLOCK{endif}'

@@ -82,6 +82,12 @@ class Entry:
     first_page: int | None
     last_page: int | None
     where: str
+    key: str = ""  # the PMLR key of an archival paper; its link target in volume.pdf
+
+    @property
+    def destination(self) -> str:
+        """The named destination volume.pdf gives the paper's first page (`volume_pdf`)."""
+        return paper_destination(self.key) if self.key else ""
 
     @property
     def pages(self) -> str:
@@ -174,7 +180,7 @@ def frontmatter_context(plan: Plan) -> dict[str, Any]:
                 title=track.title,
                 where=f"volume.yaml tracks[{track.id}]",
                 papers=tuple(
-                    _entry(item.paper, item.first_page, item.last_page) for item in papers
+                    _entry(item.paper, item.first_page, item.last_page, item.key) for item in papers
                 ),
             )
             for track, papers in plan.by_track()
@@ -201,7 +207,7 @@ def _columns(committee: Any) -> int:
     return 3 if widest <= 28 else 2
 
 
-def _entry(paper: Paper, first: int | None, last: int | None) -> Entry:
+def _entry(paper: Paper, first: int | None, last: int | None, key: str = "") -> Entry:
     return Entry(
         id=paper.id,
         title=paper.title,
@@ -209,7 +215,17 @@ def _entry(paper: Paper, first: int | None, last: int | None) -> Entry:
         first_page=first,
         last_page=last,
         where=f"paper {paper.id}",
+        key=key,
     )
+
+
+# Links in the contents point at names that only volume.pdf defines; LaTeX, not finding them
+# in the front matter alone, puts stand-ins there, which the volume replaces.
+DESTINATION_PREFIX = "volume."
+
+
+def paper_destination(key: str) -> str:
+    return f"{DESTINATION_PREFIX}{key}"
 
 
 def _non_archival_by_track(plan: Plan, tracks: dict[str, Track]) -> list[tuple[Track, list[Paper]]]:

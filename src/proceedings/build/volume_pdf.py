@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pikepdf
 
+from proceedings.build.frontmatter import DESTINATION_PREFIX, paper_destination
 from proceedings.build.latex import run_latex
 from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
 from proceedings.build.plan import Plan
@@ -90,13 +91,17 @@ def assemble_volume(
             numbers = volume.add(item.paper.pdf, item.key, pages=item.pages)
             bookmarks.append((f"{item.paper.title} ({item.page_range})", numbers[0]))
             papers += numbers
+            # The contents of the front matter link here (`frontmatter.paper_destination`).
+            start = writer.reserve()
+            writer.write(start, b"[ %d 0 R /Fit ]" % numbers[0])
+            volume.destinations[paper_destination(item.key)] = start
             if progress is not None:
                 progress(len(bookmarks), len(plan.archival))
         volume.stamper = None  # the front matter is numbered i, ii, ... by its own pages
         front: list[int] = []
         path = frontmatter() if callable(frontmatter) else frontmatter
         if path is not None:
-            front = volume.add(path, "front")
+            front = volume.add(path, "front", external=DESTINATION_PREFIX)
             bookmarks.insert(0, ("Front matter", front[0]))
         kids = front + papers
         entries = [b"/Type /Catalog", b"/Pages %d 0 R" % page_tree]
@@ -128,9 +133,13 @@ class _Volume:
         self.destinations: dict[str, int] = {}  # new name, number of its destination
         self.stamper: _Stamper | None = None
 
-    def add(self, path: Path, prefix: str, pages: int | None = None) -> list[int]:
+    def add(
+        self, path: Path, prefix: str, pages: int | None = None, external: str | None = None
+    ) -> list[int]:
         """Copy every page of `path`, stamped if there is a stamper, and its destinations.
 
+        Destinations named with the `external` prefix are the volume's: links to them are
+        kept as they are, and the file's own stand-ins for them are left behind.
         Returns the output numbers of its pages. `pages` is the count the plan numbered the
         volume with; a file that qpdf reads with another count would shift every later
         stamp, so it stops the build.
@@ -147,12 +156,12 @@ class _Volume:
                     )
                 if found == 0:
                     raise VolumeError(f"{path}: has no pages")
-                return self._copy(source, prefix)
+                return self._copy(source, prefix, external)
         except (pikepdf.PdfError, ValueError, RecursionError, OSError) as error:
             raise VolumeError(f"{path}: cannot be copied into the volume: {error}") from None
 
-    def _copy(self, source: pikepdf.Pdf, prefix: str) -> list[int]:
-        destinations = _rename_destinations(source, prefix)
+    def _copy(self, source: pikepdf.Pdf, prefix: str, external: str | None) -> list[int]:
+        destinations = _rename_destinations(source, prefix, external)
         # Pages point at a stand-in for their parent, which becomes the volume's page tree;
         # the source's own catalog and page tree stay behind.
         parent = source.make_indirect(pikepdf.Dictionary())
@@ -274,13 +283,17 @@ class _Stamping:
         self.save_state = save_state
 
 
-def _rename_destinations(source: pikepdf.Pdf, prefix: str) -> dict[str, pikepdf.Object]:
+def _rename_destinations(
+    source: pikepdf.Pdf, prefix: str, external: str | None = None
+) -> dict[str, pikepdf.Object]:
     """Give the source's named destinations, and the links to them, names of their own.
 
     Every LaTeX paper has a `page.1`; prefixed with the paper's key, each keeps its own.
     Returns the destinations by their new names, as indirect objects of the source.
     """
     names = _named_destinations(source)
+    if external:
+        names = {name: value for name, value in names.items() if not name.startswith(external)}
     renamed: dict[str, pikepdf.Object] = {}
     if not names:
         return renamed
