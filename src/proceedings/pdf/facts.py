@@ -197,6 +197,17 @@ def read_facts(path: Path) -> PdfFacts:
         logger.setLevel(level)
 
 
+def _reader(data: bytes) -> PdfReader:
+    """pypdf's reader of `data`: strict first, which skips checking every cross-reference
+    entry (half its opening time on a sound file), lenient when the file needs repair."""
+    try:
+        reader = PdfReader(BytesIO(data), strict=True)
+    except Exception:  # noqa: BLE001 - any complaint: let the lenient reader repair it
+        return PdfReader(BytesIO(data), strict=False)
+    reader.strict = False  # objects read later are read leniently all the same
+    return reader
+
+
 def facts_for(paper: CheckedPaper) -> PdfFacts:
     """The paper's facts: those the pipeline read, else read now and kept in `paper.notes`."""
     facts = getattr(paper, "facts", None)
@@ -531,7 +542,7 @@ class _FactsReader:
         self.version = header.group(1).decode()
         facts = replace(facts, pdf_version=self.version)
         try:
-            reader = PdfReader(BytesIO(data), strict=False)
+            reader = _reader(data)
         except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on damaged files
             return replace(facts, problem=f"cannot be parsed ({_describe(error)})")
         try:
