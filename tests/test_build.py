@@ -273,27 +273,27 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
     ]
 
 
-def test_contents_titles_link_to_their_papers_in_the_volume(built: Path, example) -> None:
+def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path, example) -> None:
     import pikepdf
 
     archival, _ = example
+    front_texts = page_texts(built / "frontmatter" / "frontmatter.pdf")
+    contents = next(i for i, text in enumerate(front_texts) if text.lstrip().startswith("Contents"))
+    index = next(i for i, text in enumerate(front_texts) if "Author Index" in text)
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
         tree = pikepdf.NameTree(pdf.Root.Names.Dests)
-        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
-            starts = {
-                item.title.rsplit(" (", 1)[0]: page_of[item.destination[0].objgen]
-                for item in outline.root
-            }
-        front = starts.pop("Front matter") + len(
-            page_texts(built / "frontmatter" / "frontmatter.pdf")
-        )
-        links = []
-        for page in pdf.pages[:front]:
+            starts = [page_of[item.destination[0].objgen] for item in outline.root][1:]
+        links: dict[int, list[int]] = {}
+        for number, page in enumerate(pdf.pages[: len(front_texts)]):
             for annotation in page.obj.get("/Annots", []):
                 if annotation.get("/Subtype") == pikepdf.Name.Link:
                     name = str(annotation.get("/Dest") or annotation.A.D)
-                    links.append(page_of[tree[name][0].objgen])
-    # One link per archival paper, each to the first page of that paper, in contents order.
-    assert sorted(links) == sorted(starts.values())
-    assert len(links) == len(archival)
+                    links.setdefault(number, []).append(page_of[tree[name][0].objgen])
+    assert len(starts) == len(archival)
+    # The contents: one link per archival paper, to its first page, in order.
+    assert links.pop(contents) == starts
+    # The author index: every page number links to the paper that starts there.
+    assert set(links.pop(index)) == set(starts)
+    assert links == {}

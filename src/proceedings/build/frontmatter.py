@@ -194,6 +194,7 @@ def frontmatter_context(plan: Plan) -> dict[str, Any]:
             for track, papers in _non_archival_by_track(plan, tracks)
         ],
         "index": index_groups(entries),
+        "page_links": {item.first_page: paper_destination(item.key) for item in plan.archival},
         "non_archival_mark": NON_ARCHIVAL_MARK,
         "page_size": "a4" if volume.venue.page_size.lower() == "a4" else "letter",
         "total_pages": plan.total_pages,
