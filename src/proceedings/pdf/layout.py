@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -111,7 +112,7 @@ class Document:
         key = (page_number, char_index)
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = _char_style(self._textpages[page_number], char_index)
+            style = self._styles[key] = _char_style(self._textpages[page_number].raw, char_index)
         return style
 
     def line_style(self, page_number: int, line: Line) -> CharStyle:
@@ -120,7 +121,7 @@ class Document:
 
     def char_text_after(self, page_number: int, line: Line, offset: int) -> int:
         """The character index `offset` text positions after the start of `line`."""
-        textpage = self._textpages[page_number]
+        textpage = self._textpages[page_number].raw
         start = int(pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, line.first_char))
         return int(pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, start + offset))
 
@@ -219,7 +220,11 @@ def _why_unopenable(path: Path) -> tuple[str, str | None]:
     return "is damaged and cannot be opened", None
 
 
-def _char_style(textpage: pdfium.PdfTextPage, index: int) -> CharStyle:
+# PDFium's handle of a text page (`PdfTextPage.raw`), passed to its C functions as it is.
+TextPageHandle = Any
+
+
+def _char_style(textpage: TextPageHandle, index: int) -> CharStyle:
     size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
     weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
     buffer = ctypes.create_string_buffer(96)
@@ -231,7 +236,7 @@ def _char_style(textpage: pdfium.PdfTextPage, index: int) -> CharStyle:
     return CharStyle(size=round(size, 2), weight=weight, font=font)
 
 
-def _char_box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
+def _char_box(textpage: TextPageHandle, index: int) -> tuple[float, float, float, float]:
     """The box of a character from its font's ascent and descent, so a line's letters agree.
 
     Bitmap (Type 3) fonts can declare absurd ascents; their tight glyph box is used instead.
@@ -247,7 +252,7 @@ def _char_box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, f
     return (rect.left, rect.bottom, rect.right, rect.top)
 
 
-def _page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
+def _page_text(textpage: TextPageHandle, count: int) -> str:
     if count <= 0:
         return ""
     buffer = (ctypes.c_ushort * (count + 1))()
@@ -260,9 +265,12 @@ def _page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
 def _read_page(number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> Page:
     width, height = page.get_size()
     count = textpage.count_chars()
-    text = _page_text(textpage, count)
+    # The raw handle from here on: pypdfium2's wrapper converts itself on every call, which
+    # cost as much as the calls themselves over the tens of thousands made per paper.
+    handle = textpage.raw
+    text = _page_text(handle, count)
     # Most pages map text positions one to one onto characters; others need PDFium's mapping.
-    lines = list(_lines(textpage, text, height, identity=len(text) == count))
+    lines = list(_lines(handle, text, height, identity=len(text) == count))
     odd = len(_ODD_CHARS.findall(text))
     result = Page(
         number=number,
@@ -290,9 +298,12 @@ def _figures(page: pdfium.PdfPage, height: float) -> list[tuple[float, float, fl
     boxes = []
     left, bottom = ctypes.c_float(), ctypes.c_float()
     right, top = ctypes.c_float(), ctypes.c_float()
+    # Bound once: a text-heavy page has hundreds of objects, each asked for its type.
+    get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
+    handle = page.raw
     for index in range(count):
-        item = pdfium_c.FPDFPage_GetObject(page, index)
-        if pdfium_c.FPDFPageObj_GetType(item) not in _FIGURE_TYPES:
+        item = get_object(handle, index)
+        if get_type(item) not in _FIGURE_TYPES:
             continue
         if pdfium_c.FPDFPageObj_GetBounds(item, left, bottom, right, top):
             boxes.append((left.value, height - top.value, right.value, height - bottom.value))
@@ -300,7 +311,7 @@ def _figures(page: pdfium.PdfPage, height: float) -> list[tuple[float, float, fl
 
 
 def _lines(
-    textpage: pdfium.PdfTextPage, text: str, page_height: float, identity: bool
+    textpage: TextPageHandle, text: str, page_height: float, identity: bool
 ) -> Iterator[Line]:
     def char_index(text_index: int) -> int:
         if identity:
