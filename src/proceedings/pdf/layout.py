@@ -338,7 +338,8 @@ def _lines(
         # A line number or page number beside the text: drop it when a wide gap separates it.
         margin_number = ""
         margin_number_x = 0.0
-        match = _LEADING_NUMBER.match(line_text)
+        # Most lines neither start nor end with a digit: the search is skipped for them.
+        match = _LEADING_NUMBER.match(line_text) if line_text[0].isdigit() else None
         if match:
             after = char_index(begin + match.end())
             number_end = char_index(begin + len(match.group(1)) - 1)
@@ -351,7 +352,7 @@ def _lines(
                     line_text = line_text[match.end() :]
                     begin += match.end()
                     first = after
-        match = _TRAILING_NUMBER.search(line_text)
+        match = _TRAILING_NUMBER.search(line_text) if line_text[-1].isdigit() else None
         if match:
             number_start = char_index(begin + match.start(1))
             before = char_index(begin + match.start() - 1)
