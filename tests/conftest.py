@@ -35,6 +35,11 @@ def page_texts(pdf: Path | bytes) -> list[str]:
         document.close()
 
 
+def page_words(text: str) -> list[str]:
+    """The words of a page's text, without PDFium's soft-hyphen marks."""
+    return text.replace("\ufffe", "").split()
+
+
 def run_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
 

@@ -16,7 +16,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import BAD, PAPERS, page_texts
+from conftest import BAD, PAPERS, page_texts, page_words
 from proceedings.build.pipeline import BuildError, build_volume
 from volumes import make_volume
 
@@ -30,10 +30,6 @@ def page_sizes(path: Path) -> list[tuple[int, int]]:
 
 
 STAMP = re.compile(r"\s*ICBINB 2026\s*•\s*(\d+)\s*$")
-
-
-def words(text: str) -> list[str]:
-    return text.replace("\ufffe", "").split()
 
 
 def build(tmp_path: Path, pdfs: list[Path]) -> Path:
@@ -66,7 +62,7 @@ def test_every_page_of_every_paper_reads_as_in_its_source_with_its_stamp(built: 
             stamped = volume[index]
             match = STAMP.search(stamped)
             assert match is not None and int(match.group(1)) == number, (source.name, number)
-            assert words(stamped[: match.start()]) == words(text), (source.name, number)
+            assert page_words(stamped[: match.start()]) == page_words(text), (source.name, number)
             assert sizes[index] == size
             index, number = index + 1, number + 1
     assert index == len(volume)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import page_texts
+from conftest import page_texts, page_words
 from hostile import make
 from hostile.runner import proceedings
 from volumes import make_volume
@@ -30,10 +30,6 @@ def qpdf_check(path: Path) -> int:
     return subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode
 
 
-def words(text: str) -> list[str]:
-    return text.replace("\ufffe", "").split()
-
-
 def test_repaired_files_come_through_the_volume_page_for_page(
     pdfs: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -50,7 +46,7 @@ def test_repaired_files_come_through_the_volume_page_for_page(
         for text in page_texts(source):
             stamp = pages[index].rfind("ICBINB 2026")
             assert stamp >= 0, (source.name, index)
-            assert words(pages[index][:stamp]) == words(text), source.name
+            assert page_words(pages[index][:stamp]) == page_words(text), source.name
             index += 1
     assert index == len(pages)
     if shutil.which("qpdf"):
