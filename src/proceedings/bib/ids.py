@@ -8,19 +8,32 @@ from datetime import date
 
 from proceedings.bib.model import BibEntry
 
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_URL = re.compile(r"(?:https?://)?(?:dx\.)?doi\.org/(\S+)", re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+# A DOI is `10.` and a registrant code (which may have dotted subdivisions, `10.1000.10`), or
+# a ShortDOI: `10/` and a few letters and digits (`10/bbgr9b`), an alias that doi.org resolves
+# like the DOI it stands for. DOIs compare without case.
+DOI = re.compile(r"^(?:10\.\d{4,9}(?:\.\d+)*/\S+|10/[a-z0-9]+)$", re.IGNORECASE)
+_DOI_TEXT = r"10[./](?:[^\s{}]|\{\\[_%&#]\})+"
+# DOIs written in running text: doi.org links and `doi:` mentions.
+_DOI_MENTION = re.compile(
+    rf"(?:https?://)?(?:(?:dx|www)\.)?doi\.org/({_DOI_TEXT})|\bdoi:\s*({_DOI_TEXT})",
+    re.IGNORECASE,
+)
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:(?:dx|www)\.)?doi\.org/)+", re.IGNORECASE)
+# LaTeX escapes some exports put in DOIs (`{\_}` from Mendeley): the same DOI when compared.
+_DOI_ESCAPE = re.compile(r"\{?\\([_%&#])\}?")
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.(\d+)(v\d+)?$")
 _PREFIXED_NEW_ID = re.compile(r"^([a-z-]+\.[A-Za-z-]+)/(\d{4}\.\d{4,5}(?:v\d+)?)$")
 _OLD_ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)(\.[A-Z]{2})?/(\d{2})(\d{2})(\d{3})(v\d+)?$")
 
 # Where an arXiv identifier is written: `arXiv:2305.12345`, `arxiv.org/abs/...`, the arXiv DOI.
+# An identifier ends at white space, braces, quotes, brackets (`2305.12345[cs.LG]`), a tie or a
+# backslash: `arXiv:~2305.12345` and `arXiv:\href{...}{...}` are written in LaTeX.
+_ID_TEXT = r"([^\s{}\"',;#?\[\]~\\]+)"
 _MENTIONS = (
-    re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s{}\"',;#?]+)", re.IGNORECASE),
-    re.compile(r"\barxiv\s*:\s*([^\s{}\"',;]+)", re.IGNORECASE),
-    re.compile(r"10\.48550/arxiv\.([^\s{}\"',;]+)", re.IGNORECASE),
+    re.compile(r"arxiv\.org/(?:abs|pdf)/" + _ID_TEXT, re.IGNORECASE),
+    re.compile(r"\barxiv\s*:[\s~{]*" + _ID_TEXT, re.IGNORECASE),
+    re.compile(r"10\.48550/arxiv\." + _ID_TEXT, re.IGNORECASE),
 )
 _ABS = re.compile(r"^abs/(\S+)$")
 # Fields an arXiv id or a DOI may be written in (not title or abstract, which may name them).
@@ -56,16 +69,20 @@ class ArxivId:
 
 
 def doi_problem(value: str) -> str | None:
-    """Why `value` is not a bare DOI (`10.NNNN/suffix`), or None."""
+    """Why `value` is not a bare DOI (`10.NNNN/suffix`, or a ShortDOI `10/abcde`), or None."""
     text = value.strip()
     if DOI.match(text):
         return None
     stripped = _DOI_PREFIX.sub("", text)
     if stripped != text and DOI.match(stripped):
         return f"written with a prefix (`{text[: len(text) - len(stripped)].strip()}`)"
+    if text.startswith("{") and text.endswith("}") and doi_problem(text[1:-1]) is None:
+        return "is wrapped in braces, which are printed and break the link"
     if any(char.isspace() for char in text):
         return "holds white space"
-    return "is not of the form `10.NNNN/suffix`"
+    if text.startswith("10/"):
+        return "is not a ShortDOI (`10/` and letters and digits only, as in `10/bbgr9b`)"
+    return "is not of the form `10.NNNN/suffix` (or a ShortDOI, `10/abcde`)"
 
 
 def dois(entry: BibEntry) -> list[str]:
@@ -73,11 +90,22 @@ def dois(entry: BibEntry) -> list[str]:
     found: list[str] = []
     value = entry.get("doi")
     if value:
-        found.append(_DOI_PREFIX.sub("", value).strip().lower())
+        found.append(_DOI_PREFIX.sub("", value).strip())
     for name in ("url", "note", "howpublished"):
-        for match in _DOI_URL.finditer(entry.get(name)):
-            found.append(match.group(1).rstrip(".,;}").lower())
-    return [doi for doi in found if DOI.match(doi)]
+        for match in _DOI_MENTION.finditer(entry.get(name)):
+            found.append(_trailing_punctuation(match.group(1) or match.group(2)))
+    found = [_DOI_ESCAPE.sub(r"\1", doi).lower() for doi in found]
+    return list(dict.fromkeys(doi for doi in found if DOI.match(doi)))
+
+
+def _trailing_punctuation(text: str) -> str:
+    """A DOI found in running text, without the sentence's punctuation after it.
+
+    A `)` is kept when it closes a `(` of the DOI itself (`10.1016/0004-3702(87)90051-6`).
+    """
+    while text and (text[-1] in ".,;:" or (text[-1] == ")" and text.count(")") > text.count("("))):
+        text = text[:-1]
+    return text
 
 
 def arxiv_ids(entry: BibEntry, today: date | None = None) -> list[ArxivId]:
@@ -97,7 +125,7 @@ def _arxiv_ids(entry: BibEntry, today: date | None) -> list[ArxivId]:
     seen: set[tuple[str, str]] = set()
 
     def add(text: str, field: str) -> None:
-        text = text.strip().rstrip(".,;)")
+        text = text.strip().rstrip(".,;)/")
         text = re.sub(r"\.pdf$", "", text, flags=re.IGNORECASE)
         if (text, field) in seen or not text:
             return

@@ -233,9 +233,14 @@ def _read_entry(bib: BibFile, block: model.Entry, expansion: _Expansion) -> None
             value_line = (item.start_line if isinstance(item.start_line, int) else 0) + 1
         if not _FIELD_NAME.match(name):
             shown = " ".join(name.split()) or "(nothing)"
-            bib.syntax_errors.append(
-                BibProblem(value_line, f"entry `{entry.key}`: `{shown}` is not a field name")
-            )
+            message = f"entry `{entry.key}`: `{shown}` is not a field name"
+            if name.startswith("%"):
+                # biber reads `%` as a comment, BibTeX does not: it drops the rest of the entry
+                message = (
+                    f"entry `{entry.key}`: `%` does not comment out a line inside an entry; "
+                    "BibTeX stops reading the entry there and loses the fields after it"
+                )
+            bib.syntax_errors.append(BibProblem(value_line, message))
             continue
         undefined: list[str] = []
         try:

@@ -8,7 +8,7 @@ from datetime import date
 
 from proceedings.bib.ids import arxiv_ids, doi_problem, dois
 from proceedings.bib.model import BibEntry, BibFile
-from proceedings.bib.text import comparable
+from proceedings.bib.text import comparable, family_name, split_names
 from proceedings.checks import Violation, rule
 from proceedings.report import Severity
 
@@ -35,6 +35,16 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "report": ("author", "title", "institution", "year|date"),
 }
 YEAR = re.compile(r"^\d{4}$")
+# biblatex types that are not works: `@xdata` holds fields for other entries, `@set` groups them.
+NOT_WORKS = ("xdata", "set")
+# biblatex gives a `crossref` child its parent's `title` under the name the child's type reads.
+PARENT_TITLE_AS = {
+    "proceedings": "booktitle",
+    "book": "booktitle",
+    "collection": "booktitle",
+    "reference": "booktitle",
+    "periodical": "journaltitle",
+}
 
 
 def _reference_list(bib: BibFile) -> bool:
@@ -241,17 +251,16 @@ def missing_field(bib: BibFile) -> Iterator[Violation]:
         return
     by_key = {entry.key.lower(): entry for entry in bib.entries}
     for entry in bib.entries:
-        parent = by_key.get(entry.get("crossref").lower()) if entry.get("crossref") else None
+        if entry.type in NOT_WORKS:
+            continue
+        sources = _sources(entry, by_key)
         required = REQUIRED_FIELDS.get(entry.type, ("title",))
         if not any("year" in item.split("|") for item in required):
             required = (*required, "year|date")
         missing = [
             item.split("|")[0]
             for item in required
-            if not any(
-                entry.get(name) or (parent is not None and parent.get(name))
-                for name in item.split("|")
-            )
+            if not any(_has(entry, name, sources) for name in item.split("|"))
         ]
         if missing:
             names = ", ".join(f"`{name}`" for name in missing)
@@ -290,7 +299,7 @@ def duplicate_work(bib: BibFile) -> Iterator[Violation]:
     """
     if not _reference_list(bib):
         return
-    seen: dict[tuple[str, str], BibEntry] = {}
+    seen: dict[tuple[str, str], list[BibEntry]] = {}
     for entry in bib.entries:
         marks = [("DOI", doi) for doi in dois(entry)]
         marks += [("arXiv identifier", item.bare) for item in arxiv_ids(entry) if not item.problem]
@@ -299,16 +308,52 @@ def duplicate_work(bib: BibFile) -> Iterator[Violation]:
             marks.append(("title", title))
         reported = False
         for mark in marks:
-            earlier = seen.get(mark)
-            if earlier is None:
-                seen[mark] = entry
-            elif earlier.key.lower() != entry.key.lower() and not reported:
+            earlier_entries = seen.setdefault(mark, [])
+            earlier = next(
+                (
+                    other
+                    for other in earlier_entries
+                    if other.key.lower() != entry.key.lower()
+                    and (mark[0] != "title" or _may_be_one_work(other, entry))
+                ),
+                None,
+            )
+            earlier_entries.append(entry)
+            if earlier is not None and not reported:
                 what = mark[0] if mark[0] == "title" else f"{mark[0]} `{mark[1]}`"
                 yield Violation(
                     f"`{entry.key}` has the same {what} as `{earlier.key}` (line {earlier.line})",
                     line=entry.line,
                 )
                 reported = True
+
+
+def _may_be_one_work(one: BibEntry, other: BibEntry) -> bool:
+    """Whether two entries with the same title may be one work.
+
+    Different works share short titles ("Deep learning": LeCun, Bengio and Hinton in Nature
+    in 2015, Goodfellow, Bengio and Courville's book of 2016). Two entries are taken as
+    different works when their first authors (else editors) differ and so do their years; the
+    same work under two keys keeps its first author (the preprint and the paper) or its year
+    (`{OpenAI}` and `Achiam, Josh and others` for one report).
+    """
+    first, second = _first_author(one), _first_author(other)
+    if not first or not second or first & second:
+        return True
+    years = _year(one), _year(other)
+    return None in years or years[0] == years[1]
+
+
+def _first_author(entry: BibEntry) -> set[str]:
+    """The family name of the entry's first author (else editor): whole and its last word.
+
+    `van den Brand, Jan`, `{van den Brand}, Jan` and `Jan van den Brand` all give `brand`.
+    """
+    names = split_names(entry.get("author") or entry.get("editor")).names
+    family = family_name(names[0].text) if names else ""
+    words = family.replace("{", " ").replace("}", " ").split()
+    found = {comparable(family), comparable(words[-1]) if words else ""}
+    return {name for name in found if name}
 
 
 @rule(
@@ -497,6 +542,41 @@ def arxiv_year_mismatch(bib: BibFile) -> Iterator[Violation]:
                     line=_year_line(entry),
                 )
                 break
+
+
+def _sources(entry: BibEntry, by_key: dict[str, BibEntry]) -> list[tuple[BibEntry, bool]]:
+    """The entries `entry` takes fields from, each with whether it is a `crossref` parent.
+
+    `crossref` (BibTeX and biblatex) and `xdata` (biblatex, a comma-separated list of keys)
+    are followed through any number of steps, each entry once.
+    """
+    found: list[tuple[BibEntry, bool]] = []
+    seen = {entry.key.lower()}
+    pending = [entry]
+    while pending:
+        current = pending.pop(0)
+        links = [(current.get("crossref"), True)]
+        links += [(key, False) for key in current.get("xdata").split(",")]
+        for key, is_parent in links:
+            source = by_key.get(key.strip().lower())
+            if source is None or source.key.lower() in seen:
+                continue
+            seen.add(source.key.lower())
+            found.append((source, is_parent))
+            pending.append(source)
+    return found
+
+
+def _has(entry: BibEntry, name: str, sources: list[tuple[BibEntry, bool]]) -> bool:
+    """Whether `entry` has field `name`, itself or from the entries it inherits from."""
+    if entry.get(name):
+        return True
+    for source, is_parent in sources:
+        if source.get(name):
+            return True
+        if is_parent and PARENT_TITLE_AS.get(source.type) == name and source.get("title"):
+            return True
+    return False
 
 
 def _year(entry: BibEntry) -> int | None:
