@@ -16,9 +16,9 @@ from proceedings.cli import cli
 FIXTURES = Path(__file__).parent / "fixtures"
 PAPERS = FIXTURES / "papers"
 BAD = FIXTURES / "bad"
-CORPUS = Path(
-    os.environ.get("PROCEEDINGS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
-)
+# Real data kept beside the repository, never in it; tests that need it skip when it is absent.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = Path(os.environ.get("PROCEEDINGS_CORPUS", SHARED / "corpus"))
 
 
 def expected_papers() -> list[dict[str, Any]]:

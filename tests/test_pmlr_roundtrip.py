@@ -1,0 +1,222 @@
+"""Published PMLR volumes through `proceedings build` and PMLR's own tools, page by page.
+
+Each volume folder of `../shared/volumes` is built, its upload checked by PMLR's
+`check_volume.rb`, tidied by `tidy_bibtex.rb --fix-all` and turned into pages by
+`create_volume.rb` (`../shared/pmlr-tools/run`); every page must equal the one PMLR published
+(`published.json`), except where PMLR published a mistake, listed in CORRECTIONS with its
+reason. Skipped when the volumes, PMLR's tools or Ruby are absent. The round trip itself is
+`bench/pmlr_roundtrip.py`, which prints the same comparison as a table.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from conftest import SHARED
+
+VOLUMES = SHARED / "volumes"
+TOOLS = SHARED / "pmlr-tools"
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "pmlr_roundtrip.py"
+
+# The fields a reader of the published page sees and cites. (The round trip also reports
+# `section`; sections are not asserted here.)
+ASSERTED = ("id", "key", "title", "authors", "abstract", "pages")
+
+
+def _load_roundtrip() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("pmlr_roundtrip", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+roundtrip = _load_roundtrip()
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a published page should have held where PMLR published a mistake.
+
+    `field` is a field of the round trip ("id", "key", "authors 2 family", "abstract", ...).
+    The truth is `value`, or the published value with `replace` (old, new) applied to it.
+    """
+
+    volume: str
+    paper: str  # the published id
+    field: str
+    reason: str  # the mistake, as seen on the paper's PDF
+    value: str | None = None
+    replace: tuple[str, str] | None = None
+
+    def truth(self, published: str) -> str:
+        if self.value is not None:
+            return self.value
+        assert self.replace is not None
+        old, new = self.replace
+        return published.replace(old, new)
+
+
+_INITIAL = "the published bib puts the middle initial into the family name"
+
+# Names PMLR published with a wrong family name, each judged on page 1 of the paper's PDF
+# (pdftoppm -r 50 -png -f 1 -l 1): (volume, published id, author number, given, family, the
+# paper's id when the author is the first, whose family name makes it, reason). Given and
+# family are the volume's name for the author, split where the PDF shows the family name.
+NAMES: tuple[tuple[str, str, int, str, str, str | None, str], ...] = (
+    ("v262", "g-lawton24a", 1, "Neal G", "Lawton", "lawton24a",
+     f"the PDF names 'Neal Lawton'; {_INITIAL} ('G Lawton, Neal')"),
+    ("v262", "f-thielmann24a", 1, "Anton F", "Thielmann", "thielmann24a",
+     f"the PDF names 'Anton Frederik Thielmann'; {_INITIAL} ('F Thielmann, Anton')"),
+    ("v262", "g-vasudev24a", 1, "Adithya G", "Vasudev", "vasudev24a",
+     f"the PDF names 'Adithya Vasudev'; {_INITIAL} ('G Vasudev, Adithya')"),
+    ("v262", "d-chaparala24a", 1, "Kaavya D", "Chaparala", "chaparala24a",
+     "the PDF (replaced/d-chaparala24a.pdf; the volume's own is a stand-in) names 'Kaavya "
+     f"Chaparala'; {_INITIAL} ('D Chaparala, Kaavya')"),
+    ("v262", "ali-sadraei-javaheri24a", 3, "Alice C.", "McHardy", None,
+     f"the PDF names 'Alice Carolyn McHardy'; {_INITIAL} ('C. McHardy, Alice')"),
+    ("v262", "ali-sadraei-javaheri24a", 4, "Hamid R.", "Rabiee", None,
+     f"the PDF names 'Hamid Reza Rabiee'; {_INITIAL} ('R. Rabiee, Hamid')"),
+    ("v262", "sharma24a", 2, "Jonas A.", "Geiping", None,
+     f"the PDF names 'Jonas Geiping'; {_INITIAL} ('A. Geiping, Jonas')"),
+    ("v262", "rajabzadeh24a", 5, "Hyock Ju Hj", "Kwon", None,
+     "the PDF names 'Hyock Ju Kwon'; the published bib makes 'Ju Hj Kwon' the family name"),
+    ("v262", "ashkboos24a", 2, "Seyed Iman", "Mirzadeh", None,
+     "the PDF names 'Iman Mirzadeh' among names written given first; the published bib "
+     "makes 'Iman Mirzadeh' the family name ('Iman Mirzadeh, Seyed')"),
+)  # fmt: skip
+
+# Abstracts PMLR published with raw Unicode, which its rules forbid (ASCII abstracts;
+# create_volume.rb now refuses Unicode there), so no upload can give that page again:
+# (volume, published id, the character, its ASCII form, where the PDF has it).
+ABSTRACTS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("v262", "d-chaparala24a", "∼", "$\\sim$", "'∼1.5M words of Hawaiian text'"),
+    ("v262", "seng-chua24a", "×", "$\\times$", "'a 1.5× additional LLM decoding speedup'"),
+)
+
+
+def _corrections() -> tuple[Correction, ...]:
+    found: list[Correction] = []
+    for volume, paper, number, given, family, key, reason in NAMES:
+        found.append(Correction(volume, paper, f"authors {number} given", reason, value=given))
+        found.append(Correction(volume, paper, f"authors {number} family", reason, value=family))
+        if key is not None:
+            found.append(Correction(volume, paper, "id", reason, value=key))
+            found.append(Correction(volume, paper, "key", reason, value=key))
+    for volume, paper, char, form, where in ABSTRACTS:
+        reason = f"the published abstract holds a raw {char!r} ({where}); its ASCII form is {form}"
+        found.append(Correction(volume, paper, "abstract", reason, replace=(char, form)))
+    return tuple(found)
+
+
+CORRECTIONS = _corrections()
+
+
+# Volumes whose build may stop, and the published mistake that stops it (in its message).
+BUILD_REFUSED: dict[str, tuple[str, str]] = {
+    "v285": (
+        "published",
+        "published 2024-06-15 is six months before the workshop of 2024-12-14: a wrong date",
+    ),
+}
+
+
+def _missing() -> str | None:
+    if not VOLUMES.is_dir():
+        return f"the published PMLR volumes are not present at {VOLUMES}"
+    if not (TOOLS / "run").is_file():
+        return f"PMLR's tools are not present at {TOOLS}"
+    if shutil.which("ruby") is None:
+        return "ruby is not installed (apt-get install ruby ruby-activesupport pandoc)"
+    return None
+
+
+def _volumes() -> list[Any]:
+    names = roundtrip.volume_names(VOLUMES) if VOLUMES.is_dir() else []
+    if not names:
+        reason = f"no published PMLR volumes (vNNN/published.json) at {VOLUMES}"
+        return [pytest.param("none", marks=pytest.mark.skip(reason=reason))]
+    return names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _volumes())
+def test_volume_comes_out_of_pmlr_tools_as_published(name: str, tmp_path: Path) -> None:
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    result = roundtrip.roundtrip(VOLUMES / name, TOOLS, tmp_path)
+    problems = [f"could not run: {problem}" for problem in result.problems]
+
+    if result.build_error is not None:
+        refused = BUILD_REFUSED.get(name)
+        if refused is None or refused[0] not in result.build_error:
+            problems.append(f"the build fails: {result.build_error}")
+    if result.pmlr_errors != 0:
+        problems.append(
+            f"check_volume.rb finds {result.pmlr_errors} errors: {result.pmlr_messages}"
+        )
+    for change in result.tidy_changes:
+        problems.append(
+            f"tidy_bibtex.rb --fix-all changes {change.key} {change.field or 'entry'}: "
+            f"{change.ours!r} -> {change.tidied!r}"
+        )
+    if result.pages_written != result.archival:
+        problems.append(f"{result.pages_written} pages for {result.archival} archival papers")
+    for paper in result.missing:
+        problems.append(f"{paper.published_id}: published, but no page of ours matches it")
+    for paper in result.extra:
+        problems.append(f"{paper.page_id}: our page matches no published paper")
+
+    corrections = {(item.paper, item.field): item for item in CORRECTIONS if item.volume == name}
+    seen: set[tuple[str, str]] = set()
+    for paper in result.papers:
+        for diff in paper.diffs:
+            if diff.field.split()[0] not in ASSERTED:
+                continue
+            where = (paper.published_id, diff.field)
+            correction = corrections.get(where)
+            if correction is None:
+                problems.append(
+                    f"{paper.published_id} {diff.field}: ours {diff.ours!r}, "
+                    f"published {diff.published!r}"
+                )
+                continue
+            seen.add(where)
+            truth = correction.truth(diff.published)
+            if diff.ours != truth:
+                problems.append(
+                    f"{paper.published_id} {diff.field}: ours {diff.ours!r}, should be "
+                    f"{truth!r} (published {diff.published!r}: {correction.reason})"
+                )
+    for where, correction in corrections.items():
+        if where not in seen:
+            problems.append(
+                f"{where[0]} {where[1]}: our page holds the published value, which is a "
+                f"mistake: {correction.reason}"
+            )
+
+    assert not problems, f"{name}: {len(problems)} problems\n" + "\n".join(problems)
+
+
+def test_corrections_name_papers_and_fields_of_the_volumes() -> None:
+    """A correction for a paper or field the round trip does not know would never apply."""
+    if not VOLUMES.is_dir():
+        pytest.skip(f"the published PMLR volumes are not present at {VOLUMES}")
+    for item in CORRECTIONS:
+        published = json.loads((VOLUMES / item.volume / "published.json").read_text())
+        ids = {paper["id"] for paper in published["papers"]}
+        assert item.paper in ids, item
+        assert item.field.split()[0] in ASSERTED, item
+        assert item.reason, item
+        assert (item.value is None) != (item.replace is None), item
