@@ -30,6 +30,7 @@ any volume differs from what PMLR published. `roundtrip()` returns a `VolumeResu
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
 import re
@@ -535,7 +536,7 @@ def print_report(results: list[VolumeResult], out: TextIO = sys.stdout) -> None:
         print(f"\n== {volume.name} ==", file=out)
         for paper in volume.papers:
             for diff in paper.diffs:
-                ours, theirs = _where_differs(diff.ours, diff.published)
+                ours, theirs = where_differs(diff.ours, diff.published)
                 print(f"  {paper.published_id}  {diff.field}", file=out)
                 print(f"      ours:      {ours}", file=out)
                 print(f"      published: {theirs}", file=out)
@@ -578,23 +579,19 @@ def _summary(volume: VolumeResult) -> str:
     )
 
 
-def _where_differs(ours: str, theirs: str, context: int = 40) -> tuple[str, str]:
-    """Both values around their first difference, when they are long."""
-    if len(ours) <= 2 * context + 20 and len(theirs) <= 2 * context + 20:
+def where_differs(ours: str, theirs: str, short: int = 100) -> tuple[str, str]:
+    """Both values whole when they are short; else only the runs of words that differ, each
+    with a word of context, "|" between runs."""
+    if len(ours) <= short and len(theirs) <= short:
         return repr(ours), repr(theirs)
-    start = next(
-        (index for index, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
-        min(len(ours), len(theirs)),
-    )
-    begin = max(0, start - context)
-
-    def cut(text: str) -> str:
-        piece = text[begin : start + context]
-        return (
-            ("..." if begin else "") + repr(piece) + ("..." if len(text) > start + context else "")
-        )
-
-    return f"at {start}: {cut(ours)}", f"at {start}: {cut(theirs)}"
+    mine, other = ours.split(" "), theirs.split(" ")
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, mine, other, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            before = max(0, i1 - 1), max(0, j1 - 1)
+            runs.append((" ".join(mine[before[0] : i2 + 1]), " ".join(other[before[1] : j2 + 1])))
+    return " | ".join(repr(a) for a, _ in runs), " | ".join(repr(b) for _, b in runs)
 
 
 def _short(value: str | None, width: int = 60) -> str:

@@ -187,17 +187,18 @@ def test_volume_comes_out_of_pmlr_tools_as_published(name: str, tmp_path: Path) 
             where = (paper.published_id, diff.field)
             correction = corrections.get(where)
             if correction is None:
+                ours, published = roundtrip.where_differs(diff.ours, diff.published)
                 problems.append(
-                    f"{paper.published_id} {diff.field}: ours {diff.ours!r}, "
-                    f"published {diff.published!r}"
+                    f"{paper.published_id} {diff.field}: ours {ours}, published {published}"
                 )
                 continue
             seen.add(where)
             truth = correction.truth(diff.published)
             if diff.ours != truth:
+                ours, right = roundtrip.where_differs(diff.ours, truth)
                 problems.append(
-                    f"{paper.published_id} {diff.field}: ours {diff.ours!r}, should be "
-                    f"{truth!r} (published {diff.published!r}: {correction.reason})"
+                    f"{paper.published_id} {diff.field}: ours {ours}, should be {right} "
+                    f"(PMLR published a mistake: {correction.reason})"
                 )
     for where, correction in corrections.items():
         if where not in seen:
