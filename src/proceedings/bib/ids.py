@@ -134,7 +134,13 @@ def _arxiv_ids(entry: BibEntry, today: date | None) -> list[ArxivId]:
 
     eprint = entry.get("eprint")
     prefix = (entry.get("archiveprefix") or entry.get("eprinttype")).lower()
-    if eprint and (prefix == "arxiv" or (not prefix and _looks_like_arxiv(eprint))):
+    link = _MENTIONS[0].search(eprint) if prefix == "arxiv" else None
+    if link is not None:
+        # biblatex builds the link itself: `arxiv.org/abs/` + a link is no link
+        bare = link.group(1).rstrip(".,;)/")
+        bare = re.sub(r"\.pdf$", "", bare, flags=re.IGNORECASE)
+        found.append(ArxivId(eprint, "eprint", f"a link, not an identifier: write `{bare}` alone"))
+    elif eprint and (prefix == "arxiv" or (not prefix and _looks_like_arxiv(eprint))):
         add(re.sub(r"^arxiv\s*:\s*", "", eprint, flags=re.IGNORECASE), "eprint")
     for name in ID_FIELDS:
         if name == "eprint":

@@ -40,6 +40,7 @@ class BibEntry:
     line: int  # 1-based line of the `@`
     fields: dict[str, BibField] = field(default_factory=dict)
     repeated_fields: list[BibField] = field(default_factory=list)  # second and later copies
+    in_comment: bool = False  # inside `@comment{...}`, which BibTeX reads as if it were not there
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, name: str) -> str:

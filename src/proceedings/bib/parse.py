@@ -51,6 +51,7 @@ _BRACES = re.compile(r"[{}]")
 _PLAIN_BRACED = re.compile(r"\{[^{}\\]*\}")
 _BRACES_AND_QUOTES = re.compile(r'[{}"]')
 # Text after an entry that is really part of it: an extra `}` closed the entry early.
+_COMMENT_START = re.compile(r"^@\s*comment\s*[{(]", re.IGNORECASE)
 _LOOKS_LIKE_FIELDS = re.compile(r"^\s*(?:[,}]|[A-Za-z][\w-]*\s*=\s*[{\"\d])")
 
 
@@ -135,15 +136,24 @@ def _parse(bib: BibFile, text: str) -> None:
         _read_string(bib, string, expansion)
 
     previous: model.Block | None = None
+    # Braces a `@comment{` leaves open when an entry starts inside it. BibTeX does not skip a
+    # comment's content: it reads the entries in it like any other, so they are kept (marked),
+    # and the `}` that ends the comment is not a stray one.
+    comment_depth = 0
     for block in library.blocks:
         if isinstance(block, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
             inner = block.ignore_error_block
             if isinstance(inner, model.Entry):
-                _read_entry(bib, inner, expansion)
+                _read_entry(bib, inner, expansion, comment_depth > 0)
         elif isinstance(block, model.ParsingFailedBlock):
-            bib.syntax_errors.append(_failed_block_problem(block))
+            if _COMMENT_START.match(block.raw or ""):
+                comment_depth = max(_brace_balance(block.raw or ""), 1)
+            else:
+                bib.syntax_errors.append(_failed_block_problem(block))
         elif isinstance(block, model.Entry):
-            _read_entry(bib, block, expansion)
+            _read_entry(bib, block, expansion, comment_depth > 0)
+        elif isinstance(block, model.ImplicitComment) and comment_depth > 0:
+            comment_depth = max(comment_depth + _brace_balance(block.comment), 0)
         elif (
             isinstance(block, model.ImplicitComment)
             and isinstance(previous, model.Entry)
@@ -158,6 +168,11 @@ def _parse(bib: BibFile, text: str) -> None:
             )
         previous = block
     bib.syntax_errors.sort(key=lambda problem: problem.line)
+
+
+def _brace_balance(text: str) -> int:
+    """How many more `{` than `}` the text holds."""
+    return text.count("{") - text.count("}")
 
 
 def _line(block: Any) -> int:
@@ -214,9 +229,16 @@ def _read_string(bib: BibFile, block: model.String, expansion: _Expansion) -> No
     bib.strings[name] = value
 
 
-def _read_entry(bib: BibFile, block: model.Entry, expansion: _Expansion) -> None:
+def _read_entry(
+    bib: BibFile, block: model.Entry, expansion: _Expansion, in_comment: bool = False
+) -> None:
     line = _line(block)
-    entry = BibEntry(type=block.entry_type.strip().lower(), key=block.key.strip(), line=line)
+    entry = BibEntry(
+        type=block.entry_type.strip().lower(),
+        key=block.key.strip(),
+        line=line,
+        in_comment=in_comment,
+    )
     if not entry.type:
         bib.syntax_errors.append(BibProblem(line, "an entry without a type (`@{...}`)"))
     _check_key(bib, entry)

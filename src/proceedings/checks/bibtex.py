@@ -132,6 +132,10 @@ def duplicate_key(bib: BibFile) -> Iterator[Violation]:
     citation of the key shows the first entry, even when the author meant the second. In a
     PMLR volume the key is also the PDF's name, so two papers would share one file.
 
+    ## Known problems
+    Entries inside `@comment{...}` count: BibTeX reads them as if the comment were not there
+    (biber skips them), so a copy "commented out" that way still clashes.
+
     ## How to fix
     Delete the copy, or rename one key and update the `\\cite` commands that mean it.
     """
@@ -142,16 +146,18 @@ def duplicate_key(bib: BibFile) -> Iterator[Violation]:
         earlier = first.get(entry.key.lower())
         if earlier is None:
             first[entry.key.lower()] = entry
-        elif earlier.key == entry.key:
-            yield Violation(
-                f"key `{entry.key}` is used again (first on line {earlier.line})", line=entry.line
-            )
         else:
-            yield Violation(
-                f"key `{entry.key}` differs only in case from `{earlier.key}` "
-                f"(line {earlier.line}); BibTeX treats them as one",
-                line=entry.line,
-            )
+            where = f"line {earlier.line}"
+            if earlier.in_comment or entry.in_comment:
+                where += ", inside a `@comment`, which does not hide entries from BibTeX"
+            if earlier.key == entry.key:
+                message = f"key `{entry.key}` is used again (first on {where})"
+            else:
+                message = (
+                    f"key `{entry.key}` differs only in case from `{earlier.key}` ({where}); "
+                    "BibTeX treats them as one"
+                )
+            yield Violation(message, line=entry.line)
 
 
 @rule(
