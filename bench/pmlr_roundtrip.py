@@ -86,6 +86,12 @@ class TidyChange:
     ours: str | None  # None: tidy added it
     tidied: str | None  # None: tidy dropped it
 
+    @property
+    def shown(self) -> str:
+        if self.ours is None or self.tidied is None:
+            return f"{_short(self.ours)} -> {_short(self.tidied)}"
+        return " -> ".join(where_differs(self.ours, self.tidied))
+
 
 @dataclass
 class VolumeResult:
@@ -542,9 +548,7 @@ def print_report(results: list[VolumeResult], out: TextIO = sys.stdout) -> None:
                 print(f"      published: {theirs}", file=out)
         for change in volume.tidy_changes:
             print(
-                f"  tidy changed {change.key} {change.field or 'entry'}: "
-                f"{_short(change.ours)} -> {_short(change.tidied)}",
-                file=out,
+                f"  tidy changed {change.key} {change.field or 'entry'}: {change.shown}", file=out
             )
         for message in volume.pmlr_messages:
             print(f"  check_volume.rb: {message}", file=out)
@@ -556,15 +560,20 @@ def print_report(results: list[VolumeResult], out: TextIO = sys.stdout) -> None:
 
 
 def _summary(volume: VolumeResult) -> str:
-    build = (
-        "build ok"
-        if volume.build_error is None
-        else f"build FAILED ({volume.build_error}); upload from the {volume.upload_from or '-'}"
-    )
-    if volume.pmlr_errors is None:
-        checker = "check_volume.rb: no summary"
+    if volume.upload_from == "build":
+        build = "build ok"
+    elif volume.build_error is not None:
+        build = f"build FAILED ({volume.build_error})"
+        if volume.upload_from:
+            build += f"; upload written by the {volume.upload_from}"
     else:
+        build = "build not run"
+    if volume.pmlr_errors is not None:
         checker = f"check_volume.rb {volume.pmlr_errors} errors, {volume.pmlr_warnings} warnings"
+    elif volume.upload_from:
+        checker = "check_volume.rb gave no summary"
+    else:
+        checker = "check_volume.rb not run"
     counts = Counter(name for paper in volume.papers for name in paper.fields)
     by_field = ", ".join(f"{name} {counts[name]}" for name in FIELDS if counts[name]) or "none"
     matched = [paper for paper in volume.papers if paper.matched_by]

@@ -169,7 +169,7 @@ def test_volume_comes_out_of_pmlr_tools_as_published(name: str, tmp_path: Path) 
     for change in result.tidy_changes:
         problems.append(
             f"tidy_bibtex.rb --fix-all changes {change.key} {change.field or 'entry'}: "
-            f"{change.ours!r} -> {change.tidied!r}"
+            f"{change.shown}"
         )
     if result.pages_written != result.archival:
         problems.append(f"{result.pages_written} pages for {result.archival} archival papers")
