@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.pdf.layout import Document, Line
+from proceedings.names import PrintedText, find_name, nearest_name, printed_text
+from proceedings.pdf.layout import Document, Line, Page
 from proceedings.report import Severity
-from proceedings.texts import letters_key, match_key
+from proceedings.texts import match_key, split_name
+from proceedings.volume import Author
 
 
 @rule(
@@ -20,8 +24,10 @@ def title_mismatch(paper: CheckedPaper) -> Iterator[Violation]:
     """The title in the metadata is not the title on the PDF's first page.
 
     ## What it catches
-    A metadata title that does not appear on page 1 of the PDF, compared without case,
-    accents, punctuation, spaces, hyphenation or line breaks.
+    A metadata title that does not appear above the abstract on page 1 of the PDF, compared
+    without case, accents, punctuation, spaces, hyphenation or line breaks, with `&` read as
+    "and". A title whose metadata adds a trailing label the PDF does not print ("(Extended
+    Abstract)") is left to META004.
 
     ## Why it matters
     PMLR prints the metadata title on the paper's page and in the index; a past volume of this
@@ -29,7 +35,7 @@ def title_mismatch(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## Known problems
     A title whose PDF version has math typeset differently (`$\\alpha$` against α) may be
-    reported.
+    reported. On a page without an abstract heading, the top half of the page is searched.
 
     ## How to fix
     Correct whichever of the two is out of date.
@@ -37,8 +43,12 @@ def title_mismatch(paper: CheckedPaper) -> Iterator[Violation]:
     meta, document = paper.meta, paper.document
     if meta is None or document is None or not meta.title or not _has_text(document):
         return
-    if match_key(meta.title) in _first_page_key(paper):
+    block = _title_block(paper)
+    if _title_key(meta.title) in block.title_key:
         return
+    labelled = _LABEL.match(meta.title)
+    if labelled and _title_key(labelled.group("title")) in block.title_key:
+        return  # META004 reports the label
     printed = _printed_title(document)
     said = f"; the PDF's title reads {printed!r}" if printed else ""
     yield Violation(f"title {meta.title!r} is not on the PDF's first page{said}", page=1)
@@ -54,65 +64,210 @@ def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
     """An author in the metadata does not appear on the PDF's first page.
 
     ## What it catches
-    Each author `name` (or its `latin` spelling) looked up on page 1, without case, accents
-    or spacing. When only the family name is found, the finding is a warning-worthy mismatch
-    of spelling and says so.
+    An author whose `name` (or `latin` spelling) cannot be found above the abstract on page 1,
+    in any of the forms META004 accepts as another spelling of the same person: the family
+    name is not printed, or it is printed with other given names ("Mary Smith" for "John
+    Smith"). When a printed name comes close in letters (a typo, a name wrapped onto the next
+    line), the finding quotes it.
 
     ## Why it matters
     The metadata is what PMLR and indexes publish; an author missing from the PDF, or the
     wrong person listed, is a correction after publication.
 
     ## Known problems
-    A name printed with initials only ("A. M. García") is reported as a spelling mismatch.
+    A name the text layer garbles (a font without a Unicode map) cannot be found. A family
+    name printed differently, not just accented or hyphenated differently ("Mueller" aside
+    for "Müller"), is reported here.
 
     ## How to fix
-    Correct the author's name in papers.yaml or in the PDF.
+    Correct the author's name in papers.yaml or in the PDF, or add the missing author.
     """
     meta, document = paper.meta, paper.document
     if meta is None or document is None or not _has_text(document):
         return
-    page = _first_page_key(paper)
+    block = _title_block(paper)
     for number, author in enumerate(meta.authors, start=1):
-        spellings = [author.name] + ([author.latin] if author.latin else [])
-        if any(match_key(spelling) and match_key(spelling) in page for spelling in spellings):
+        if _name_on_page(author, block) is not None:
             continue
-        if author.family and match_key(author.family) in page:
+        near = nearest_name(author.name, block.names)
+        said = f"; the closest name printed is {near!r}" if near else ""
+        yield Violation(
+            f"author {number} {author.name!r} is not on the PDF's first page{said}", page=1
+        )
+
+
+@rule(
+    "META004",
+    "spelt-differently",
+    Severity.WARNING,
+    fix="Write it in papers.yaml as the PDF prints it, or correct the PDF.",
+)
+def spelt_differently(paper: CheckedPaper) -> Iterator[Violation]:
+    """The PDF's first page prints an author's name or the title in another form than the
+    metadata.
+
+    ## What it catches
+    An author printed with middle names or initials that the metadata lacks, or the other way
+    round ("Timothy M. Hospedales" for "Timothy Hospedales", "A. M. García" for "Ana María
+    García"), with a shortened given name ("Kim" for "Kimberly"), with given and family names
+    swapped, with part of a double family name, or with other accents or hyphens
+    ("Thérien" for "Therien", "Alizadeh Vahid" for "Alizadeh-Vahid"). A metadata title
+    ending in a label the PDF does not print ("(Extended Abstract)"). Each finding shows both
+    spellings.
+
+    ## Why it matters
+    PMLR publishes the metadata, not the PDF: the paper's page and the indexes will spell the
+    name as papers.yaml does. Usually one of the two forms is the one the author prefers.
+
+    ## Known problems
+    Case, spacing and the marks that point at affiliations are not compared. A different
+    person with the same family name and a given name of which one is the other's
+    abbreviation ("Jo" and "Joanna" aside: those need three letters) is taken for the same
+    person.
+
+    ## Example
+    papers.yaml has `name: Hardik Sailor`; page 1 prints "Hardik B. Sailor".
+
+    ## How to fix
+    Write the name in papers.yaml as the author wants it published; PMLR shows no other.
+    """
+    meta, document = paper.meta, paper.document
+    if meta is None or document is None or not _has_text(document):
+        return
+    block = _title_block(paper)
+    if meta.title and _title_key(meta.title) not in block.title_key:
+        labelled = _LABEL.match(meta.title)
+        if labelled and _title_key(labelled.group("title")) in block.title_key:
             yield Violation(
-                f"author {number} {author.name!r} is spelt differently on the PDF's first page "
-                f"(only the family name {author.family!r} is found)",
+                f"title {meta.title!r} is printed without {labelled.group('label')!r} "
+                "on the PDF's first page",
                 page=1,
-                hint="Write the name in papers.yaml exactly as the PDF prints it.",
+                hint="PMLR prints the metadata title: drop the label from papers.yaml unless "
+                "it belongs to the title.",
             )
-        else:
+    for number, author in enumerate(meta.authors, start=1):
+        printed = _name_on_page(author, block)
+        if printed:
             yield Violation(
-                f"author {number} {author.name!r} is not on the PDF's first page", page=1
+                f"author {number} {author.name!r} is printed {printed!r} on the PDF's first page",
+                page=1,
             )
+
+
+# A label after the title proper: "(Extended Abstract)", "[Short Paper]".
+_LABEL = re.compile(r"^(?P<title>.*\S)\s*(?P<label>\([^()]+\)|\[[^\[\]]+\])\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _TitleBlock:
+    """Page 1 above the abstract: where the title and the author names stand."""
+
+    title_key: str
+    names: PrintedText
+    names_key: str
+
+
+def _name_on_page(author: Author, block: _TitleBlock) -> str | None:
+    """ "" when the author's name is on the page as spelt; the printed spelling when it is
+    printed otherwise; None when it is not found."""
+    spellings = [(author.name, author.given, author.family)]
+    if author.latin:
+        parts = split_name(author.latin)
+        spellings.append(
+            (author.latin, parts.given if parts else "", parts.family if parts else author.latin)
+        )
+    other: str | None = None
+    for name, given, family in spellings:
+        found = find_name(name, given, family, block.names)
+        if found is not None and found.same:
+            return ""
+        if found is not None and other is None:
+            other = found.printed
+    if other is not None:
+        return other
+    # A text layer without spaces between words, or with affiliation letters glued to the
+    # name ("Jonathan Mamoui"), leaves no words to compare: the letters alone decide.
+    if any(match_key(name) and match_key(name) in block.names_key for name, _, _ in spellings):
+        return ""
+    return None
 
 
 def _has_text(document: Document) -> bool:
     return bool(document.pages) and document.pages[0].has_text
 
 
-def _first_page_key(paper: CheckedPaper) -> str:
-    """The title block of page 1 as a match key: everything above the abstract.
+def _title_key(text: str) -> str:
+    return match_key(text.replace("&", " and "))
+
+
+def _title_block(paper: CheckedPaper) -> _TitleBlock:
+    """The title block of page 1, read once for the three rules.
 
     Names and titles stand above the abstract; the body below would let a family name such
     as "Other" or "Young" match any sentence.
     """
-    key = paper.notes.get("first_page_key")
-    if not isinstance(key, str):
+    block = paper.notes.get("title_block")
+    if not isinstance(block, _TitleBlock):
         assert paper.document is not None
-        page = paper.document.pages[0]
-        block: list[str] = []
-        for line in page.lines:
-            if letters_key(line.text).startswith("abstract"):
-                break
-            block.append(line.text)
+        rows = _rows_above_abstract(paper.document.pages[0])
+        # A jmlr-style "Editors: ..." line names people who are not the authors.
+        names = printed_text([row for row in rows if not row.lower().startswith("editor")])
+        block = _TitleBlock(
+            title_key=_title_key(" ".join(rows)),
+            names=names,
+            names_key="".join(word.key for word in names.words if word is not None),
+        )
+        paper.notes["title_block"] = block
+    return block
+
+
+def _rows_above_abstract(page: Page) -> list[str]:
+    """The text above the abstract heading (the top half of the page without one), in rows
+    from top to bottom, each row's pieces from left to right.
+
+    On two-column pages the reading order puts the pieces of an author line that reach into
+    the right column after the left column's abstract, so the block goes by position.
+    """
+    heading = _abstract_heading(page)
+    if heading is not None:
+        lines = [line for line in page.lines if line.bottom <= heading.top + 1]
+    else:
+        lines = [line for line in page.lines if line.top < page.height / 2]
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda item: item.top):
+        row = rows[-1] if rows else None
+        if row and line.top - row[0].top < max(2.0, 0.5 * min(row[0].height, line.height)):
+            row.append(line)
         else:
-            block = [line.text for line in page.lines if line.top < page.height / 2]
-        key = match_key(" ".join(block))
-        paper.notes["first_page_key"] = key
-    return key
+            rows.append([line])
+    return [" ".join(line.text for line in sorted(row, key=lambda item: item.x0)) for row in rows]
+
+
+# "Abstract", "ABSTRACT", the small caps "A BSTRACT"; then nothing, punctuation, or the
+# abstract's own text run in.
+_ABSTRACT = re.compile(r"\s*(?:A\s?BSTRACT|Abstract|abstract)(?P<rest>.*)", re.DOTALL)
+
+
+def _abstract_heading(page: Page) -> Line | None:
+    """The line of page 1 that is the abstract's heading, never a title line that merely
+    begins with the letters "abstract" ("Abstractions of ...", "Abstract Reasoning in ...")."""
+    upper = [line.size for line in page.lines if line.top < page.height / 2]
+    title_size = max(upper, default=0.0)
+    for line in page.lines:
+        found = _ABSTRACT.match(line.text)
+        if found is None:
+            continue
+        raw = found.group("rest")
+        rest = raw.strip()
+        if not rest or rest[0] in "-\u2013\u2014:.|":
+            return line
+        if line.size >= title_size - 0.5:
+            continue  # in the title's face: a title line, not the heading
+        if raw[0].isspace() and rest[0].isalpha():
+            return line  # "Abstract We study ...": the heading run into its text
+        if rest[0].isupper() and rest[1:2].islower():
+            return line  # "AbstractWe study ...": the same without the space
+    return None
 
 
 def _printed_title(document: Document) -> str:
