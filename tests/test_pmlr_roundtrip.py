@@ -122,10 +122,11 @@ def _corrections() -> tuple[Correction, ...]:
 CORRECTIONS = _corrections()
 
 
-# Volumes whose build may stop, and the published mistake that stops it (in its message).
+# Volumes whose build may stop on a mistake of the published volume: what the build's message
+# names, and the mistake.
 BUILD_REFUSED: dict[str, tuple[str, str]] = {
     "v285": (
-        "published",
+        "2024-06-15",
         "published 2024-06-15 is six months before the workshop of 2024-12-14: a wrong date",
     ),
 }
@@ -200,8 +201,9 @@ def test_volume_comes_out_of_pmlr_tools_as_published(name: str, tmp_path: Path) 
                     f"{paper.published_id} {diff.field}: ours {ours}, should be {right} "
                     f"(PMLR published a mistake: {correction.reason})"
                 )
+    with_page = {paper.published_id for paper in result.papers if paper.matched_by}
     for where, correction in corrections.items():
-        if where not in seen:
+        if where not in seen and where[0] in with_page:
             problems.append(
                 f"{where[0]} {where[1]}: our page holds the published value, which is a "
                 f"mistake: {correction.reason}"
