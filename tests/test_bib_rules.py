@@ -184,6 +184,89 @@ def test_arxiv_id_later_than_the_year() -> None:
     assert found(REFS / "arxiv_year.bib") == [("BIB012", 5), ("BIB012", 11)]
 
 
+# --- what real exports write: no false alarms ----------------------------------------------
+
+
+def test_exports_of_reference_managers_and_publishers_have_no_findings() -> None:
+    """JabRef, Zotero (Better BibTeX, with ShortDOIs), Mendeley, Google Scholar, DBLP, the
+    ACL Anthology, NASA ADS, BibDesk, IEEE Xplore, the ACM DL, SpringerLink and arXiv."""
+    assert found(REFS / "exports.bib") == []
+
+
+def test_short_dois_are_dois_and_malformed_ones_are_still_reported() -> None:
+    assert found(REFS / "short_doi.bib") == [
+        ("BIB010", 38),  # https://doi.org/10/ggjv3s
+        ("BIB010", 46),  # doi:10/gf4bt3
+        ("BIB010", 54),  # 10/
+        ("BIB010", 62),  # 10/bb-gr9b
+        ("BIB010", 70),  # {10.1145/...}
+        ("BIB007", 73),  # 10/BBGR9B is 10/bbgr9b
+    ]
+    texts = messages(REFS / "short_doi.bib", "BIB010")
+    assert "prefix (`https://doi.org/`)" in texts[0]
+    assert "prefix (`doi:`)" in texts[1]
+    assert "not a ShortDOI" in texts[2] and "not a ShortDOI" in texts[3]
+    assert "braces" in texts[4]
+    assert "DOI `10/bbgr9b` as `short`" in messages(REFS / "short_doi.bib", "BIB007")[0]
+
+
+def test_dois_are_read_from_links_and_notes(tmp_path: Path) -> None:
+    from proceedings.bib import load_bib
+    from proceedings.bib.ids import dois
+
+    entries = {entry.key: entry for entry in load_bib(REFS / "short_doi.bib").entries}
+    assert dois(entries["shortLinks"]) == ["10/g8r7pm", "10/c4tc", "10/aabbe"]
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@misc{a, title = {A}, year = {2020},\n"
+        "  note = {(doi:10.1016/0004-3702(87)90051-6), and "
+        "https://doi.org/10.1007/978-3-319-10590-1{\\_}53.}}\n"
+    )
+    (entry,) = load_bib(path).entries
+    assert dois(entry) == ["10.1016/0004-3702(87)90051-6", "10.1007/978-3-319-10590-1_53"]
+
+
+def test_fields_inherited_through_xdata_and_crossref() -> None:
+    """`@xdata` and `@set` need no fields; a child takes its parent's `title` as `booktitle`
+    (or `journaltitle` from a `@periodical`), and inheritance goes through several steps."""
+    assert found(REFS / "inheritance.bib") == [("BIB006", 63), ("BIB006", 69)]
+    texts = messages(REFS / "inheritance.bib", "BIB006")
+    assert "`parentMissing` lacks `booktitle`, `year`" in texts[0]
+    assert "`xdataNoYear` lacks `year`" in texts[1]
+
+
+def test_same_title_by_other_authors_in_another_year_is_another_work() -> None:
+    assert found(REFS / "same_title.bib") == [
+        ("BIB007", 15),  # Goodfellow's book twice; LeCun's article of 2015 is another work
+        ("BIB007", 29),  # `{van den Brand}, Jan` and `van den Brand, Jan`
+        ("BIB007", 42),  # {OpenAI} and Achiam et al., the same report of the same year
+        ("BIB006", 48),
+        ("BIB007", 48),  # no authors: the title alone decides
+    ]
+    texts = messages(REFS / "same_title.bib", "BIB007")
+    assert "as `goodfellow2016deep`" in texts[0]
+
+
+def test_arxiv_ids_written_in_latex_text() -> None:
+    """Brackets, ties, braces, `\\href` and a trailing slash end an identifier."""
+    assert found(REFS / "arxiv_text.bib") == [("BIB011", 40), ("BIB011", 48)]
+    texts = messages(REFS / "arxiv_text.bib", "BIB011")
+    assert "a link, not an identifier: write `2305.12350` alone" in texts[0]
+    assert "`2305.1235`" in texts[1] and "identifiers of 2023 have 5" in texts[1]
+
+
+def test_comment_blocks_and_percent_lines_as_bibtex_reads_them() -> None:
+    """BibTeX reads the entries inside `@comment{...}`, and has no `%` comments in entries."""
+    assert found(REFS / "comments.bib") == [
+        ("BIB003", 19),  # `old` inside the @comment is still read
+        ("BIB002", 29),  # `% note = ...` inside an entry
+        ("BIB006", 34),
+        ("BIB002", 39),  # a real stray `}` is still reported
+    ]
+    assert "inside a `@comment`" in messages(REFS / "comments.bib", "BIB003")[0]
+    assert "`%` does not comment out" in messages(REFS / "comments.bib", "BIB002")[0]
+
+
 def test_file_not_in_utf8() -> None:
     report = check_bib(REFS / "latin1.bib")
     assert [(item.code, item.line) for item in report.findings] == [("BIB001", 2)]
