@@ -91,10 +91,11 @@ def syntax_error(bib: BibFile) -> Iterator[Violation]:
     ## What it catches
     Entries whose braces or quotes never close, a missing comma between two fields (the
     second field is swallowed by the first), a missing `=`, an empty value, text after a
-    value, a key with spaces or braces, a field name that is not a word, and a `}` too many
-    that ends an entry early (the fields after it are silently lost). Each is reported at the
-    line where the entry or field starts; the entries around a broken one are still read and
-    checked.
+    value, a key with spaces or braces, a field name that is not a word, a `%` line inside
+    an entry (BibTeX has no comments there: it drops the rest of the entry), and a `}` too
+    many that ends an entry early (the fields after it are silently lost). Each is reported
+    at the line where the entry or field starts; the entries around a broken one are still
+    read and checked.
 
     ## Why it matters
     BibTeX skips a broken entry, or worse, merges the rest of the file into it: citations
@@ -103,7 +104,8 @@ def syntax_error(bib: BibFile) -> Iterator[Violation]:
 
     ## Known problems
     A broken entry that runs into the next one is reported once, at its start; the message
-    names the line where reading gave up.
+    names the line where reading gave up. Entries inside `@comment{...}` are read and checked
+    like the others, because BibTeX reads them (biber does not).
 
     ## How to fix
     Open the file at the line given and balance the braces and quotes of that entry; put a
@@ -245,8 +247,12 @@ def missing_field(bib: BibFile) -> Iterator[Violation]:
     "Kang et al. (n.d.)") with a warning that is easy to miss among many.
 
     ## Known problems
-    Fields inherited through `crossref` count as present. A `@misc` entry for a web page
-    without a date is reported for its missing year even where that is on purpose.
+    Fields inherited through `crossref` and biblatex's `xdata` count as present, and a
+    parent's `title` counts as the `booktitle` of its child (the `journaltitle` when the parent
+    is a `@periodical`), as biblatex reads them; BibTeX needs the `booktitle` in the parent
+    itself, and a parent written before its child. biblatex's `@xdata` and `@set` entries are
+    not works and need nothing. A `@misc` entry for a web page without a date is reported for
+    its missing year even where that is on purpose.
 
     ## How to fix
     Complete the entry from the publisher's page or DBLP. An arXiv preprint is an
@@ -296,8 +302,11 @@ def duplicate_work(bib: BibFile) -> Iterator[Violation]:
     published paper, with different years, which reviewers notice.
 
     ## Known problems
-    Two different works with the same title (a book and its second edition, a paper and
-    its workshop version cited on purpose) are reported too.
+    Two different works with the same title are reported when they share their first
+    author's family name or their year (a book and its second edition, a paper and its
+    workshop version cited on purpose). Same titles with other first authors in other years
+    ("Deep learning", LeCun et al. 2015 and Goodfellow et al. 2016) are taken as different
+    works, so the same work with its authors mangled and its year changed is missed.
 
     ## How to fix
     Keep the entry of the published version, delete the other, and change the `\\cite`
@@ -441,11 +450,14 @@ def malformed_year(bib: BibFile) -> Iterator[Violation]:
     subject="bib",
 )
 def malformed_doi(bib: BibFile) -> Iterator[Violation]:
-    """A `doi` field that is not a bare DOI (`10.NNNN/suffix`).
+    """A `doi` field that is not a bare DOI (`10.NNNN/suffix`, or a ShortDOI `10/abcde`).
 
     ## What it catches
-    DOIs written as links (`https://doi.org/10...`) or with a `doi:` prefix, DOIs holding
-    spaces, and values that are not DOIs at all (an ISBN, a URL of the publisher).
+    DOIs written as links (`https://doi.org/10...`, as Elsevier exports them) or with a
+    `doi:` prefix, DOIs in an extra pair of braces (printed as `{10...}`), DOIs holding
+    spaces, and values that are not DOIs at all (an ISBN, a URL of the publisher). ShortDOIs
+    (`10/bbgr9b`, the aliases doi.org resolves like the DOI they stand for) and registrant
+    codes with subdivisions (`10.1000.10/...`) are DOIs.
 
     ## Why it matters
     Styles turn the field into a link `https://doi.org/<doi>`: a prefixed DOI becomes a
@@ -484,7 +496,8 @@ def malformed_arxiv_id(bib: BibFile) -> Iterator[Violation]:
     (`abs/...` for CoRR), `url`, `note` and the arXiv DOI that are not of the new form
     `YYMM.NNNNN` (four digits after the dot from April 2007 to 2014, five since 2015) or the
     old form `archive/YYMMNNN` (`cs/0601001`), that name a month that does not exist, or
-    that date from the future.
+    that date from the future; and an arXiv link where `eprint` wants the identifier. In text,
+    an identifier ends at white space, brackets (`2305.12345[cs.LG]`), braces or a backslash.
 
     ## Why it matters
     A wrong identifier links to another paper or to nothing. An identifier with the wrong
