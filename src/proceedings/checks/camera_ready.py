@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.pdf.layout import Document, Line
+from proceedings.pdf.layout import Document, Line, Page
 from proceedings.pdf.structure import Heading, HeadingNames, Structure
 from proceedings.report import Severity
 from proceedings.text_quality import describe_pages
@@ -269,17 +270,22 @@ def text_in_margin(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## What it catches
     Lines of text (wide tables, long formulas, URLs) and figures that stand more than a few
-    points outside the text block, measured from the paper's own body text. One finding
-    per paper, with the pages and the worst overflow; an error when it happens on many pages.
+    points outside the text block, measured from the paper's own body text. Only what shows
+    on the page counts: text beyond the edge of the page, text that a clip cuts away (labels
+    outside a figure's frame, the parts of an included PDF that `trim` and `clip` remove)
+    and invisible text are left out. One finding per paper, with the pages and the farthest
+    overflow: how far past which edge of the text block, on which page. An error when it
+    happens on many pages.
 
     ## Why it matters
     Text in the margin collides with the running head, page numbers or stamps, and PMLR
     volumes are expected to keep the style's geometry.
 
     ## Known problems
-    A figure whose PDF has a wide white border is measured by its border, and text that a
-    figure clips away (labels outside its frame) is read as if it were visible. Margin notes
-    left in by `todonotes` or `\\marginpar` are reported too: they are meant to be.
+    A figure whose image has a wide white border is measured by its border; text drawn in
+    white or covered by an image is counted; a clip of another shape than a rectangle is
+    taken as its bounding box. Margin notes left in by `todonotes` or `\\marginpar` are
+    reported too: they are meant to be.
 
     ## How to fix
     Scale the table or figure to the text width, or break the long line.
@@ -288,33 +294,76 @@ def text_in_margin(paper: CheckedPaper) -> Iterator[Violation]:
     assert document is not None
     if structure is None:
         return
+    pages: list[int] = []
+    worst: _Overflow | None = None
+    for page in document.pages:
+        found = _page_overflow(document, page, structure)
+        if found is not None:
+            pages.append(page.number)
+            if worst is None or found.distance > worst.distance:
+                worst = found
+    if worst is None:
+        return
+    many = max(_MARGIN_ERROR_PAGES, len(document.pages) / 2)
+    severity = Severity.ERROR if len(pages) >= many else None
+    size = f"{worst.distance:.0f} pt ({worst.distance / 72:.2f} in)"
+    message = (
+        f"{worst.what} extends past the {worst.side} edge of the text block by up to {size} "
+        f"on page {worst.page}"
+    )
+    if len(pages) > 1:
+        message += f"; outside it on {describe_pages(pages)}"
+    yield Violation(message, page=worst.page, severity=severity)
+
+
+@dataclass(frozen=True)
+class _Overflow:
+    distance: float  # from the edge of the text block, in points
+    side: str  # "left" or "right"
+    what: str  # "text" or "a figure"
+    page: int
+
+
+def _page_overflow(document: Document, page: Page, structure: Structure) -> _Overflow | None:
+    """The farthest that what shows on `page` reaches past the text block, beyond tolerance."""
     area = structure.area
     left, right = area.left - _MARGIN_TOLERANCE_PT, area.right + _MARGIN_TOLERANCE_PT
-    pages: list[int] = []
-    worst = 0.0
-    for page in document.pages:
-        boxes = [
-            (line.x0, line.x1)
-            for line in page.lines
-            if not _is_margin_number(line, structure)
-            and area.top - 2 <= line.top <= area.bottom
-            and line.x1 - line.x0 >= line.bottom - line.top  # not a vertical stamp
-        ]
-        if page.has_text:  # a scanned page is one image the size of the page
-            boxes += [(box[0], box[2]) for box in page.figures]
-        overflow = max((max(left - x0, x1 - right, 0.0) for x0, x1 in boxes), default=0.0)
-        if overflow > 0:
-            pages.append(page.number)
-            worst = max(worst, overflow + _MARGIN_TOLERANCE_PT)
-    if pages:
-        many = max(_MARGIN_ERROR_PAGES, len(document.pages) / 2)
-        severity = Severity.ERROR if len(pages) >= many else None
-        yield Violation(
-            f"text or figures outside the text block on {describe_pages(pages)} "
-            f"(by up to {worst:.0f} pt)",
-            page=pages[0],
-            severity=severity,
-        )
+    # Boxes from the text layer are cheap but include what does not show; only lines whose
+    # box stands outside are asked what of them shows, the farthest first, and the search
+    # stops once no box left could reach farther than what was found.
+    candidates: list[tuple[float, Line | None, float, float]] = []
+    for text in page.lines:
+        if (
+            (text.x0 < left or text.x1 > right)
+            and area.top - 2 <= text.top <= area.bottom
+            and text.x1 - text.x0 >= text.bottom - text.top  # not a vertical stamp
+            and not _is_margin_number(text, structure)
+        ):
+            candidates.append((max(left - text.x0, text.x1 - right), text, text.x0, text.x1))
+    if page.has_text:  # a scanned page is one image the size of the page
+        for x0, _, x1, _ in page.figures:
+            if x0 < left or x1 > right:
+                candidates.append((max(left - x0, x1 - right), None, x0, x1))
+    if not candidates:
+        return None
+    shown_left, shown_right = document.visible_area(page.number)
+    best: _Overflow | None = None
+    for reach, line, x0, x1 in sorted(candidates, key=lambda item: -item[0]):
+        if best is not None and reach + _MARGIN_TOLERANCE_PT <= best.distance:
+            break
+        if line is not None:
+            extent = document.shown_extent(page.number, line)
+            if extent is None:
+                continue
+            x0, x1 = extent
+        x0, x1 = max(x0, shown_left), min(x1, shown_right)
+        if x0 > x1:
+            continue
+        what = "text" if line is not None else "a figure"
+        for distance, side in ((area.left - x0, "left"), (x1 - area.right, "right")):
+            if distance > _MARGIN_TOLERANCE_PT and (best is None or distance > best.distance):
+                best = _Overflow(distance, side, what, page.number)
+    return best
 
 
 def _running_head(document: Document | None) -> Line | None:

@@ -107,6 +107,7 @@ class Document:
     _pdf: pdfium.PdfDocument | None = field(default=None, repr=False)
     _textpages: dict[int, pdfium.PdfTextPage] = field(default_factory=dict, repr=False)
     _styles: dict[tuple[int, int], CharStyle] = field(default_factory=dict, repr=False)
+    _shown: dict[int, _Visibility] = field(default_factory=dict, repr=False)
 
     def char_style(self, page_number: int, char_index: int) -> CharStyle:
         key = (page_number, char_index)
@@ -125,7 +126,48 @@ class Document:
         start = int(pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, line.first_char))
         return int(pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, start + offset))
 
+    def visible_area(self, page_number: int) -> tuple[float, float]:
+        """The horizontal extent of what a viewer shows of the page: its media and crop box."""
+        area = self._visibility(page_number).area
+        return (area[0], area[2])
+
+    def shown_extent(self, page_number: int, line: Line) -> tuple[float, float] | None:
+        """The horizontal extent of what a viewer shows of `line`, or None if nothing shows.
+
+        Characters outside the page's visible area, cut off by the clip path in force when
+        they are drawn (a figure's frame, an included PDF's bounding box) or drawn invisibly
+        are left out, and a character half cut off counts up to the clip's edge. This asks
+        PDFium about every character and its text object, so it is meant for the few lines
+        whose box already stands outside the text block.
+        """
+        visibility = self._visibility(page_number)
+        handle = self._textpages[page_number].raw
+        first = line.first_char
+        last = max(self.char_text_after(page_number, line, len(line.text) - 1), first)
+        left, right = float("inf"), float("-inf")
+        for index in range(first, last + 1):
+            item = pdfium_c.FPDFText_GetTextObject(handle, index)
+            if not item:
+                continue  # a space or line break PDFium inserted: nothing is drawn
+            clip = visibility.clip_of(item)
+            if clip is None:
+                continue
+            x0, y0, x1, y1 = _char_box(handle, index)
+            x0, x1 = max(x0, clip[0]), min(x1, clip[2])
+            if x1 < x0 or y1 < clip[1] or y0 > clip[3]:
+                continue
+            left, right = min(left, x0), max(right, x1)
+        return (left, right) if left <= right else None
+
+    def _visibility(self, page_number: int) -> _Visibility:
+        visibility = self._shown.get(page_number)
+        if visibility is None:
+            page = self._textpages[page_number].parent
+            visibility = self._shown[page_number] = _Visibility.of(page.raw)
+        return visibility
+
     def close(self) -> None:
+        self._shown.clear()
         for textpage in self._textpages.values():
             textpage.close()
         self._textpages.clear()
@@ -285,6 +327,140 @@ def _read_page(number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) 
     )
     _order_columns(result)
     return result
+
+
+# (left, bottom, right, top) in PDF coordinates, as PDFium gives boxes; (a, b, c, d, e, f)
+# maps (x, y) to (a x + c y + e, b x + d y + f), as in PDF's `cm` operator.
+_Rect = tuple[float, float, float, float]
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_NOTHING: _Rect = (0.0, 0.0, -1.0, -1.0)
+_INVISIBLE_MODES = (pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP)
+_MAX_WALKED_OBJECTS = 50_000  # beyond that, text inside forms is taken as unclipped
+_MAX_FORM_DEPTH = 32
+
+
+@dataclass(slots=True)
+class _Visibility:
+    """Where a page's text objects can show: its visible area and the clips they are drawn in.
+
+    A text object inside a form XObject (an included PDF figure) has its clip path and
+    coordinates in the form's space, and is cut off too by the clips in force where the form
+    is drawn; the walk over the forms records, for each text object inside one, the matrix
+    to the page and the clip of its enclosing forms. Objects at the top level of the page need
+    no record. The clip of a text object's own path is computed only when a character asks.
+    """
+
+    area: _Rect
+    nested: dict[int, tuple[_Matrix, _Rect]]
+    clips: dict[int, _Rect | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, page: Any) -> _Visibility:
+        box = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDF_GetPageBoundingBox(page, box):
+            area = (box.left, box.bottom, box.right, box.top)
+        else:
+            width = float(pdfium_c.FPDF_GetPageWidthF(page))
+            area = (0.0, 0.0, width, float(pdfium_c.FPDF_GetPageHeightF(page)))
+        visibility = cls(area=area, nested={})
+        count = int(pdfium_c.FPDFPage_CountObjects(page))
+        budget = [_MAX_WALKED_OBJECTS]
+        for index in range(min(count, _MAX_WALKED_OBJECTS)):
+            item = pdfium_c.FPDFPage_GetObject(page, index)
+            if pdfium_c.FPDFPageObj_GetType(item) == pdfium_c.FPDF_PAGEOBJ_FORM:
+                visibility._walk_form(item, _IDENTITY, area, budget, 0)
+        return visibility
+
+    def clip_of(self, item: Any) -> _Rect | None:
+        """The part of the page where text object `item` can show; None if it never does."""
+        key = ctypes.cast(item, ctypes.c_void_p).value or 0
+        if key in self.clips:
+            return self.clips[key]
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(item) in _INVISIBLE_MODES:
+            clip: _Rect | None = None
+        else:
+            matrix, outer = self.nested.get(key, (_IDENTITY, self.area))
+            clip = _intersect(outer, _clip_box(item, matrix))
+            if clip[0] >= clip[2] or clip[1] >= clip[3]:
+                clip = None  # no area is left to show it
+        self.clips[key] = clip
+        return clip
+
+    def _walk_form(
+        self, form: Any, outer: _Matrix, clip: _Rect, budget: list[int], depth: int
+    ) -> None:
+        # The form object's own clip is the one in force where it is drawn, in its
+        # container's space; its matrix takes what it contains into that space.
+        clip = _intersect(clip, _clip_box(form, outer))
+        raw = pdfium_c.FS_MATRIX()
+        if not pdfium_c.FPDFPageObj_GetMatrix(form, raw):
+            return
+        matrix = _compose((raw.a, raw.b, raw.c, raw.d, raw.e, raw.f), outer)
+        count = int(pdfium_c.FPDFFormObj_CountObjects(form))
+        for index in range(count):
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+            item = pdfium_c.FPDFFormObj_GetObject(form, index)
+            kind = pdfium_c.FPDFPageObj_GetType(item)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                key = ctypes.cast(item, ctypes.c_void_p).value or 0
+                self.nested[key] = (matrix, clip)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+                self._walk_form(item, matrix, clip, budget, depth + 1)
+
+
+def _clip_box(item: Any, matrix: _Matrix) -> _Rect:
+    """The bounding box, on the page, of the clip path `item` is drawn in (all of its paths)."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(item)
+    unbounded = (float("-inf"), float("-inf"), float("inf"), float("inf"))
+    if not clip:
+        return unbounded
+    result = unbounded
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for path in range(max(int(pdfium_c.FPDFClipPath_CountPaths(clip)), 0)):
+        count = int(pdfium_c.FPDFClipPath_CountPathSegments(clip, path))
+        if count == 0:
+            return _NOTHING  # an empty clip path shows nothing
+        xs, ys = [], []
+        for index in range(count):
+            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, path, index)
+            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            box = _transform_box((min(xs), min(ys), max(xs), max(ys)), matrix)
+            result = _intersect(result, box)
+    return result
+
+
+def _intersect(a: _Rect, b: _Rect) -> _Rect:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    """The matrix that applies `inner`, then `outer`."""
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _transform_box(box: _Rect, matrix: _Matrix) -> _Rect:
+    if matrix == _IDENTITY:
+        return box
+    a, b, c, d, e, f = matrix
+    corners = [(box[0], box[1]), (box[0], box[3]), (box[2], box[1]), (box[2], box[3])]
+    xs = [a * x + c * y + e for x, y in corners]
+    ys = [b * x + d * y + f for x, y in corners]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 _FIGURE_TYPES = (pdfium_c.FPDF_PAGEOBJ_IMAGE,)  # forms report their bbox, not what shows
