@@ -248,7 +248,8 @@ def test_same_title_by_other_authors_in_another_year_is_another_work() -> None:
 
 
 def test_arxiv_ids_written_in_latex_text() -> None:
-    """Brackets, ties, braces, `\\href` and a trailing slash end an identifier."""
+    """Brackets, ties, braces, `\\href` and a trailing slash end an identifier; an old one
+    may carry any subject class (`cond-mat.stat-mech/0601001`), as arXiv resolves it."""
     assert found(REFS / "arxiv_text.bib") == [("BIB011", 40), ("BIB011", 48)]
     texts = messages(REFS / "arxiv_text.bib", "BIB011")
     assert "a link, not an identifier: write `2305.12350` alone" in texts[0]

@@ -24,7 +24,9 @@ _DOI_ESCAPE = re.compile(r"\{?\\([_%&#])\}?")
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.(\d+)(v\d+)?$")
 _PREFIXED_NEW_ID = re.compile(r"^([a-z-]+\.[A-Za-z-]+)/(\d{4}\.\d{4,5}(?:v\d+)?)$")
-_OLD_ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)(\.[A-Z]{2})?/(\d{2})(\d{2})(\d{3})(v\d+)?$")
+# arXiv resolves an old identifier with any subject class: `math.AG/0601001`,
+# `cond-mat.stat-mech/0601001`.
+_OLD_ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)(\.[A-Za-z-]{2,})?/(\d{2})(\d{2})(\d{3})(v\d+)?$")
 
 # Where an arXiv identifier is written: `arXiv:2305.12345`, `arxiv.org/abs/...`, the arXiv DOI.
 # An identifier ends at white space, braces, quotes, brackets (`2305.12345[cs.LG]`), a tie or a

@@ -495,9 +495,10 @@ def malformed_arxiv_id(bib: BibFile) -> Iterator[Violation]:
     arXiv identifiers in `eprint`, `journal` (`arXiv preprint arXiv:...`), `volume`
     (`abs/...` for CoRR), `url`, `note` and the arXiv DOI that are not of the new form
     `YYMM.NNNNN` (four digits after the dot from April 2007 to 2014, five since 2015) or the
-    old form `archive/YYMMNNN` (`cs/0601001`), that name a month that does not exist, or
-    that date from the future; and an arXiv link where `eprint` wants the identifier. In text,
-    an identifier ends at white space, brackets (`2305.12345[cs.LG]`), braces or a backslash.
+    old form `archive/YYMMNNN` (`cs/0601001`, `math.AG/0601001`), that name a month that
+    does not exist, or that date from the future; and an arXiv link where `eprint` wants the
+    identifier. In text, an identifier ends at white space, brackets (`2305.12345[cs.LG]`),
+    braces or a backslash.
 
     ## Why it matters
     A wrong identifier links to another paper or to nothing. An identifier with the wrong
