@@ -387,7 +387,7 @@ def test_names() -> None:
         ("PMLR007", 50),  # three commas
     ]
     (unicode,) = messages(PMLR / "names.bib", "PMLR008")
-    assert '{\\"O}{\\u{g}}{\\"u}t, Sevda' in unicode
+    assert '\\"{O}\\u{g}\\"{u}t, Sevda' in unicode
     (order,) = messages(PMLR / "names.bib", "PMLR009")
     assert "`Abhishek Moturu`, `Sayali Joshi`;" in order and "`Moturu, Abhishek`" in order
 

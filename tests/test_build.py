@@ -221,7 +221,8 @@ def test_hostile_title_is_printed_literally_and_runs_nothing(tmp_path: Path) -> 
     assert squash(title) in text.replace("“", '"')
     assert not pwned.exists()
     bib = (out / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")
-    assert r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}" in bib
+    # PMLR's decoder gives `\textbackslash{}` back as a backslash; balanced braces stay.
+    assert r"\textbackslash{}input{/etc/passwd}" in bib
     assert r"100\% of" in bib
 
 
@@ -266,10 +267,10 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
                 targets.append((index, page_of[destination[0].objgen], name.split(":")[0]))
     # Each paper's two links point at its own pages, not at the other paper's copy.
     assert sorted(targets) == [
-        (front, front + 1, "number26a"),
-        (front + 1, front, "number26a"),
-        (front + 2, front + 3, "number26b"),
-        (front + 3, front + 2, "number26b"),
+        (front, front + 1, "number126a"),  # PMLR keeps the digits of "Number1"
+        (front + 1, front, "number126a"),
+        (front + 2, front + 3, "number226a"),
+        (front + 3, front + 2, "number226a"),
     ]
 
 

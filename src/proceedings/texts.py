@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
-# Ligatures and typographic forms that PDF text layers hand back as single code points.
 _NOT_LETTER = re.compile(r"[^a-z]+")
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+# Letters that Unicode does not decompose into an ASCII letter and a mark.
+FOLD = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "ð": "d", "þ": "th"}
+)
 
 
 def letters_key(text: str) -> str:
@@ -22,7 +21,7 @@ def letters_key(text: str) -> str:
     """
     if text.isascii():
         return _NOT_LETTER.sub("", text.lower())
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
     return _NOT_LETTER.sub("", decomposed)
 
 
@@ -33,7 +32,7 @@ def match_key(text: str) -> str:
     are dropped; letters and digits of every script are kept, so "王芳" and "Ирина" still
     compare. PDFium's soft-hyphen mark and ligatures are handled by NFKC/NFKD.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
     return "".join(
         char for char in decomposed if char.isalnum() and not unicodedata.combining(char)
     )
@@ -104,60 +103,8 @@ def _is_cjk(text: str) -> bool:
     )
 
 
-_MATH = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+(?<!\\)\$")
 _NON_LATIN_SCRIPTS: tuple[str, ...] = ("CYRILLIC", "CJK", "GREEK", "ARABIC", "HIRAGANA")
 _NON_LATIN_SCRIPTS += ("KATAKANA", "HANGUL", "HEBREW", "DEVANAGARI", "THAI")
-
-
-@functools.lru_cache(maxsize=1)
-def _encoder() -> Any:
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-    # pylatexenc logs every character it cannot convert; the caller reports them instead.
-    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True,
-        replacement_latex_protection="braces-all",
-        unknown_char_policy="keep",
-    )
-
-
-def to_ascii_latex(text: str) -> str:
-    """`text` as ASCII LaTeX for PMLR: accents as `{\\"o}`; `$...$` math kept as written.
-
-    Characters with no LaTeX form are kept as they are; `non_ascii` finds them.
-    """
-    parts: list[str] = []
-    position = 0
-    for math in _MATH.finditer(text):
-        parts.append(_latex_text(text[position : math.start()]))
-        parts.append(math.group(0))
-        position = math.end()
-    parts.append(_latex_text(text[position:]))
-    return "".join(parts)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _latex_text(text: str) -> str:
-    """`text` (no math) in ASCII LaTeX. pylatexenc's rules map one character each and it
-    builds its result by repeated concatenation, slow on long text (a 10 MB abstract took
-    minutes), so only the characters outside ASCII are given to it, one at a time."""
-    text = unicodedata.normalize("NFC", text)
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(lambda run: "".join(map(_char_latex, run.group(0))), text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _char_latex(char: str) -> str:
-    return str(_encoder().unicode_to_latex(char))
-
-
-def non_ascii(text: str) -> list[str]:
-    """The distinct characters of `text` outside ASCII, in order of appearance."""
-    return list(dict.fromkeys(char for char in text if ord(char) > 127))
 
 
 def non_latin_script(text: str) -> bool:

@@ -191,6 +191,41 @@ def parse_date(value: Any) -> datetime.date | None:
     return None
 
 
+# PMLR releases some volumes days before their workshop; months before is a wrong year.
+EARLY_RELEASE_DAYS = 60
+
+
+@dataclass(frozen=True)
+class DateProblem:
+    message: str
+    serious: bool  # a wrong date (an error), not an early release (a warning)
+
+
+def published_problem(
+    start: datetime.date | None, end: datetime.date | None, published: datetime.date | None
+) -> DateProblem | None:
+    """What is wrong with a volume's `published` date, by PMLR's practice: more than
+    `EARLY_RELEASE_DAYS` before `start` is a wrong date; before `end` by less, an early
+    release worth a warning."""
+    if published is None:
+        return None
+    if start is not None and (start - published).days > EARLY_RELEASE_DAYS:
+        days = (start - published).days
+        return DateProblem(
+            f"{published.isoformat()} is {days} days before the workshop starts "
+            f"({start.isoformat()}): a wrong year?",
+            serious=True,
+        )
+    last = end or start
+    if last is not None and published < last:
+        return DateProblem(
+            f"{published.isoformat()} is before the workshop ends ({last.isoformat()}); "
+            "PMLR publishes such a volume as released before its workshop",
+            serious=False,
+        )
+    return None
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 

@@ -578,7 +578,10 @@ ATTACKS = (
     "$\\input{/etc/passwd}$ $^^5cinput{/etc/passwd}$ \\def\\x{\\x}\\x \\end{document}"
 )
 CONTROLS = "bell\x07 escape\x1b delete\x7f next-line\x85 tab\tnew\nline\r end"
-COMBINING = "combining: cafe\u0301 q\u0301 n\u0303\u0323 A\u030a"
+COMBINING = "combining: cafe\u0301 A\u030a"
+# Marks on letters Unicode has no single character for: pdfLaTeX would build them from loose
+# accent glyphs that text layers misplace, so LuaLaTeX sets them.
+UNCOMPOSED = "q\u0301 n\u0303\u0323 e\u0302\u0303"
 RIGHT_TO_LEFT = "شبكة عصبية and רשת עצבית"
 EMOJI = "emoji \U0001f600 \U0001f389"
 
@@ -619,6 +622,7 @@ def latex_papers(pwned: Path, *, right_to_left: bool = False, emoji: bool = Fals
         },
     ]
     if right_to_left:
+        papers[1]["title"] += " " + UNCOMPOSED
         papers[2]["title"] = "Right to left: " + RIGHT_TO_LEFT
         papers[2]["authors"].append({"name": "محمد علي", "latin": "Mohammed Ali"})
     if emoji:

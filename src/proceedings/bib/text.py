@@ -8,25 +8,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+from proceedings.texts import FOLD
+
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=1)
 def _to_text() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-
-
-@lru_cache(maxsize=1)
-def _to_latex() -> UnicodeToLatexEncoder:
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True,
-        replacement_latex_protection="braces-all",
-        unknown_char_policy="keep",
-        unknown_char_warning=False,
-    )
 
 
 def latex_to_text(value: str) -> str:
@@ -40,22 +30,16 @@ def latex_to_text(value: str) -> str:
     return text
 
 
-def text_to_latex(value: str) -> str:
-    """`Köller` -> `K{\\"o}ller`: non-ASCII characters as LaTeX, the rest untouched."""
-    latex: str = _to_latex().unicode_to_latex(value)
-    return latex
-
-
 def comparable(text: str) -> str:
     """Lower-case letters and digits only, accents folded: for comparing titles and names."""
-    plain = latex_to_text(text).casefold().translate(_FOLD)
+    plain = latex_to_text(text).casefold().translate(FOLD)
     decomposed = unicodedata.normalize("NFKD", plain)
     return _NOT_ALNUM.sub("", decomposed.encode("ascii", "ignore").decode("ascii"))
 
 
 def words(text: str) -> list[str]:
     """The words of `text` in lower case, LaTeX read as text."""
-    plain = unicodedata.normalize("NFKD", latex_to_text(text).casefold().translate(_FOLD))
+    plain = unicodedata.normalize("NFKD", latex_to_text(text).casefold().translate(FOLD))
     return re.findall(r"[a-z][a-z0-9]*", plain.encode("ascii", "ignore").decode("ascii"))
 
 

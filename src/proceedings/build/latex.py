@@ -43,7 +43,7 @@ from typing import Any, Literal
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from proceedings.texts import to_ascii_latex
+from proceedings.asciilatex import Formula, char_form, clusters, formulas
 
 Engine = Literal["pdflatex", "lualatex"]
 ENGINES: tuple[Engine, ...] = ("pdflatex", "lualatex")
@@ -83,8 +83,6 @@ class TexString(str):
 # --------------------------------------------------------------------------------------------
 # Escaping
 
-# `$...$` is math when the dollar signs hug the math (`$x$`, not `$5 and $10`), as in pandoc.
-_MATH = re.compile(r"\$(?=\S)((?:[^$\\]|\\.)+?)(?<=\S)\$(?!\d)")
 _DOLLAR = "\x00"  # stands for `\$` while the text is split into math and text
 
 _SPECIALS = {
@@ -133,17 +131,23 @@ _EXTRA_LATEX = {
 
 @functools.lru_cache(maxsize=4096)
 def _pdflatex_char(char: str) -> str | None:
-    """`char` (not ASCII) as pdfLaTeX input, or None when pdfLaTeX has no form for it."""
+    """`char` (not ASCII; a letter with its combining marks) as pdfLaTeX input, or None when
+    pdfLaTeX has no form for it."""
     if char in _EXTRA_LATEX:
         return _EXTRA_LATEX[char]
-    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-        return ""
-    if unicodedata.category(char) == "Zs":
-        return "~" if char == "\u00a0" else " "
-    latex = to_ascii_latex(char)
-    if latex == char or not latex.isascii() or r"\nument" in latex:
+    if len(unicodedata.normalize("NFC", char)) > 1:
+        # A letter and marks with no precomposed character (q́, ṇ̃): pdfLaTeX builds them
+        # from loose accent glyphs, which text layers misplace; LuaLaTeX composes them.
         return None
-    return latex
+    category = unicodedata.category(char) if len(char) == 1 else "L"
+    if category in ("Cc", "Cf", "Zl", "Zp"):
+        return ""
+    if category == "Zs":
+        return "~" if char == "\u00a0" else " "
+    form = char_form(char)
+    if form is None or "\\unicode" in form.text:
+        return None
+    return form.text
 
 
 def _script(char: str) -> str:
@@ -164,7 +168,7 @@ def _escape_char(char: str, engine: Engine) -> str:
         return " "
     if char.isascii():
         return "" if unicodedata.category(char) == "Cc" else char
-    if unicodedata.category(char) == "Cc":
+    if len(char) == 1 and unicodedata.category(char) == "Cc":
         return ""
     if engine == "lualatex":
         return char
@@ -195,8 +199,10 @@ def _escape_text(text: str, engine: Engine) -> str:
 
 def _escape_runs(text: str, engine: Engine) -> str:
     text = _curly_quotes(text)
-    if engine == "pdflatex" or text.isascii():
+    if text.isascii():
         return "".join(_escape_char(char, engine) for char in text)
+    if engine == "pdflatex":
+        return "".join(_escape_char(cluster, engine) for cluster in clusters(text))
     # LuaLaTeX: UTF-8 as it is; a line may break between CJK characters, and right-to-left
     # runs are set right to left in a box of their own.
     out: list[str] = []
@@ -267,19 +273,18 @@ def latex_escape(text: str, engine: str = "pdflatex") -> str:
     ).replace("\\$", _DOLLAR)
     parts: list[str] = []
     position = 0
-    for match in math_spans(text):
-        parts.append(_escape_text(text[position : match.start()], checked))
-        parts.append(f"${match.group(1)}$")
-        position = match.end()
+    for formula in math_spans(text):
+        parts.append(_escape_text(text[position : formula.start], checked))
+        parts.append(f"${formula.body}$")
+        position = formula.end
     parts.append(_escape_text(text[position:], checked))
     return "".join(parts)
 
 
-def math_spans(text: str) -> Iterator[re.Match[str]]:
-    """The `$...$` formulas of `text` that go to LaTeX as written (group 1 is the formula
-    without its dollars): the dollars hug the formula, which is ASCII, balanced and uses
-    only whitelisted commands. The PMLR .bib keeps the same ones as math."""
-    return (match for match in _MATH.finditer(text) if _safe_math(match.group(1)))
+def math_spans(text: str) -> Iterator[Formula]:
+    """The formulas of `text` (`asciilatex.formulas`) that go to LaTeX as written: ASCII,
+    balanced, and using only whitelisted commands. The others are printed as text."""
+    return (formula for formula in formulas(text) if _safe_math(formula.body))
 
 
 def _engine(engine: str) -> Engine:
@@ -299,7 +304,7 @@ def pdflatex_can_print(text: str) -> bool:
         return True
     if non_latin_script(text):
         return False
-    return all(char.isascii() or _pdflatex_char(char) is not None for char in text)
+    return all(char.isascii() or _pdflatex_char(char) is not None for char in clusters(text))
 
 
 def choose_engine(texts: Iterable[str]) -> Engine:

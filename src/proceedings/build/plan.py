@@ -1,25 +1,25 @@
 """The plan of a volume: archival papers in order, their PMLR keys and page ranges.
 
 Order: by track (in the order volume.yaml lists the tracks), then by an explicit `order`, then
-by title. Keys follow PMLR: the first author's family name in ASCII lower case, without
-particles ("von Kügelgen" -> "kugelgen"), the two-digit year and a letter (`garcia26a`,
-`garcia26b`); `pmlr_key` in the metadata overrides. Page ranges run consecutively from 1 over
+by title. Keys are PMLR's ids, derived as its `create_volume.rb` does: the first author's family
+name as BibTeX reads it (without a lower-case `van der`), folded and hyphenated, the two-digit
+year of `published` and a letter (`garcia26a`, `garcia26b`, `loaiza-ganem23a`); `pmlr_key` in
+the metadata overrides. Page ranges run consecutively from 1 over
 the archival papers, each as long as its PDF.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from proceedings.pdf.layout import page_count
-from proceedings.texts import match_key, split_name
-from proceedings.volume import Author, Paper, Track, Volume
+from proceedings.pmlr_ids import key_stem
+from proceedings.texts import match_key
+from proceedings.volume import Paper, Track, Volume, parse_date
 
 PageCounter = Callable[[Path], int]
 
@@ -113,23 +113,9 @@ def plan_volume(volume: Volume, count_pages: PageCounter = page_count) -> Plan:
     return Plan(volume=volume, archival=tuple(planned), non_archival=non_archival)
 
 
-def ascii_family(author: Author) -> str:
-    """The family name for a PMLR key: ASCII letters, lower case, without particles."""
-    family = author.family
-    if author.latin:
-        parts = split_name(author.latin)
-        family = parts.family if parts else author.latin
-    words = family.split()
-    while len(words) > 1 and words[0].islower():
-        words = words[1:]  # "van der Berg" -> "Berg"
-    decomposed = unicodedata.normalize("NFKD", " ".join(words).translate(_FOLD))
-    return re.sub(r"[^a-z]", "", decomposed.lower())
-
-
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "Ł": "L", "đ": "d"})
-
-
 def _keys(papers: list[Paper], year: int) -> dict[str, str]:
+    """PMLR's ids, given in volume order as `create_volume.rb` gives them: the stem, the
+    two-digit year, and the first letter that no earlier paper took."""
     keys: dict[str, str] = {}
     taken = Counter(paper.pmlr_key for paper in papers if paper.pmlr_key)
     for key, count in taken.items():
@@ -140,7 +126,7 @@ def _keys(papers: list[Paper], year: int) -> dict[str, str]:
         if paper.pmlr_key:
             keys[paper.id] = paper.pmlr_key
             continue
-        base = (ascii_family(paper.authors[0]) if paper.authors else "") or "paper"
+        base = key_stem(paper.authors[0]) if paper.authors else ""
         candidate = next(
             f"{base}{year % 100:02d}{suffix}"
             for suffix in _suffixes()
@@ -161,11 +147,13 @@ def _suffixes() -> Iterator[str]:
 
 
 def _year(volume: Volume) -> int:
+    """The year of the ids: PMLR takes it from `published` (ICBINB 2022 was published in
+    2023: `saul23a`), else the workshop's year."""
+    for name in ("published", "start"):
+        date = parse_date(volume.proceedings.get(name))
+        if date is not None:
+            return date.year
     year = volume.proceedings.get("year")
     if isinstance(year, int) and not isinstance(year, bool):
         return year
-    start = volume.proceedings.get("start")
-    text = str(start or "")
-    if re.match(r"^\d{4}", text):
-        return int(text[:4])
-    raise PlanError("volume.yaml: proceedings.year is missing; it is needed for the PMLR keys")
+    raise PlanError("volume.yaml: proceedings.published is missing; it is needed for the PMLR keys")

@@ -1,9 +1,9 @@
 """The PMLR upload: one BibTeX file and `<key>.pdf` (and `<key>-supp.*`) files, flat.
 
-Everything written to the .bib is ASCII LaTeX, as PMLR requires: accents as `{\\"o}`, `%` as
-`\\%`, characters PMLR refuses escaped (`\\_` becomes `\\textunderscore{}`), `$...$` math kept
-as written where the front matter typesets it as math too (`latex.math_spans`). Names are
-`Family, Given` joined by `and`; a name in another script is written in its `latin` spelling.
+Everything written to the .bib is ASCII LaTeX, as PMLR requires, by `asciilatex.encode`: the
+forms PMLR's own decoder turns back into the text of `papers.yaml` on its pages, formulas as
+written. Names are `Family, Given` joined by `and`; a name in another script is written in its
+`latin` spelling.
 """
 
 from __future__ import annotations
@@ -13,26 +13,11 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from proceedings.build.latex import math_spans
+from proceedings.asciilatex import encode
 from proceedings.build.plan import Plan, PlannedPaper
-from proceedings.texts import non_ascii, split_name, to_ascii_latex
+from proceedings.pmlr_ids import section_names
+from proceedings.texts import split_name
 from proceedings.volume import Author, parse_date
-
-# Characters that PMLR's pipeline mishandles in titles and abstracts, written as text macros.
-_TEXT_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "$": r"\textdollar{}",
-    "_": r"\textunderscore{}",
-    "%": r"\%",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "~": r"\textasciitilde{}",
-}
-_SPECIAL = re.compile(r"[\\{}$_%&#^~]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class PmlrError(Exception):
@@ -40,31 +25,16 @@ class PmlrError(Exception):
 
 
 def bib_text(text: str, where: str) -> str:
-    """`text` as one line of ASCII LaTeX for a PMLR field; `where` names it in errors."""
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    parts: list[str] = []
-    position = 0
-    for math in math_spans(text):  # the formulas the front matter typesets as math
-        parts.append(_plain(text[position : math.start()]))
-        parts.append(math.group(0))
-        position = math.end()
-    parts.append(_plain(text[position:]))
-    result = "".join(parts)
-    left = non_ascii(result)
-    if left:
-        raise PmlrError(f"{where}: no LaTeX form for {' '.join(left[:8])}")
-    return result
+    """`text` as one line of ASCII LaTeX for a PMLR field; `where` names it in errors.
 
-
-# Typography that PMLR's own files write in ASCII: ``quotes'', en -- and em --- dashes.
-_TYPOGRAPHY = str.maketrans(
-    {"\u201c": "``", "\u201d": "''", "\u2018": "`", "\u2019": "'", "\u2013": "--", "\u2014": "---"}
-)
-
-
-def _plain(text: str) -> str:
-    escaped = _SPECIAL.sub(lambda match: _TEXT_SPECIALS[match.group(0)], text)
-    return str(to_ascii_latex(escaped.translate(_TYPOGRAPHY)))
+    Characters with no LaTeX form (an emoji) are left out: `check` reports each (META003).
+    A field that had text and has none left cannot be written.
+    """
+    encoded = encode(text)
+    if text.strip() and not encoded.latex.strip():
+        shown = " ".join(encoded.unmapped[:8])
+        raise PmlrError(f"{where}: no LaTeX form for {shown}")
+    return encoded.latex
 
 
 def person(author: Author, where: str) -> str:
@@ -121,8 +91,9 @@ def _proceedings_entry(plan: Plan) -> str:
     lines.append(_field("conference_number", str(fields.get("conference_number", ""))))
     tracks = plan.by_track()
     if len(tracks) > 1:
+        names = section_names(plan.volume.tracks)
         sections = "|".join(
-            f"{track.id}={bib_text(track.title, f'volume.yaml: tracks.{track.id}')}"
+            f"{names[track.id]}={bib_text(track.title, f'volume.yaml: tracks.{track.id}')}"
             for track, _ in tracks
         )
         lines.append(_field("sections", sections))
@@ -137,9 +108,10 @@ def _paper_entry(plan: Plan, item: PlannedPaper) -> str:
     lines.append(_field("title", bib_text(paper.title, f"{where} title")))
     lines.append(_field("author", people(paper.authors, f"{where} authors")))
     lines.append(_field("pages", item.page_range))
-    lines.append(_field("abstract", bib_text(paper.abstract, f"{where} abstract")))
+    if paper.abstract.strip():
+        lines.append(_field("abstract", bib_text(paper.abstract, f"{where} abstract")))
     if len(plan.by_track()) > 1:
-        lines.append(_field("section", item.track.id))
+        lines.append(_field("section", section_names(plan.volume.tracks)[item.track.id]))
     if paper.openreview:
         lines.append(_field("openreview", paper.openreview))
     if paper.supplementary is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from proceedings.asciilatex import encode
 from proceedings.bib.folder import page_count, pdf_files
 from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.bib.text import (
@@ -20,12 +21,12 @@ from proceedings.bib.text import (
     family_name,
     latex_to_text,
     split_names,
-    text_to_latex,
     words,
 )
 from proceedings.checks import Violation, rule
 from proceedings.report import Severity
 from proceedings.texts import split_name
+from proceedings.volume import published_problem
 
 PROCEEDINGS_FIELDS = (
     "booktitle",
@@ -53,17 +54,6 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 PAGES = re.compile(r"^(\d+)-(\d+)$")
 SECTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 UNESCAPED_PERCENT = re.compile(r"(?<!\\)(?:\\\\)*%")
-# Typographic characters and their ASCII LaTeX spelling, for the hint.
-ASCII_SPELLING = {
-    "\u2018": "`",
-    "\u2019": "'",
-    "\u201c": "``",
-    "\u201d": "''",
-    "\u2013": "--",
-    "\u2014": "---",
-    "\u2026": "\\ldots{}",
-    "\u00a0": "~",
-}
 # Words that say nothing about what a paper is about, left out when a title meets its abstract.
 STOP_WORDS = frozenset(
     "a an the of in on for to and or with by from at as is are be do does not no its it their "
@@ -173,9 +163,10 @@ def date_order(bib: BibFile) -> Iterator[Violation]:
     """The workshop ends before it starts, or the volume is published before the workshop.
 
     ## What it catches
-    `end` before `start`, and `published` before `end` (or before `start` when there is no
-    `end`). A published PMLR volume carries `published = {2023-04-24}` for a workshop held
-    on 2023-12-16.
+    `end` before `start`, and `published` more than 60 days before `start`: a published
+    PMLR volume carries `published = {2023-04-24}` for a workshop held on 2023-12-16, a
+    wrong year. A `published` date before `end` by less is a warning: PMLR released ENLSP
+    2024 and UniReps 2024 days before their workshops.
 
     ## Why it matters
     The dates are printed on the volume's page and go into every citation of its papers.
@@ -192,11 +183,12 @@ def date_order(bib: BibFile) -> Iterator[Violation]:
             f"the workshop ends ({end.isoformat()}) before it starts ({start.isoformat()})",
             line=entry.line_of("end"),
         )
-    last = end or start
-    if published is not None and last is not None and published < last:
+    problem = published_problem(start, end, published)
+    if problem is not None:
         yield Violation(
-            f"`published` ({published.isoformat()}) is before the workshop ({last.isoformat()})",
+            f"`published`: {problem.message}",
             line=entry.line_of("published"),
+            severity=None if problem.serious else Severity.WARNING,
         )
 
 
@@ -211,7 +203,8 @@ def paper_field(bib: BibFile) -> Iterator[Violation]:
     """An `@InProceedings` entry without `title`, `author`, `pages` or `abstract`.
 
     ## What it catches
-    A paper entry that lacks one of the fields PMLR requires, or leaves it empty.
+    A paper entry that lacks one of the fields PMLR requires, or leaves it empty. Without
+    only the abstract it is a warning: PMLR publishes such papers (AFME 2024, COLT 2024).
 
     ## Why it matters
     PMLR's page for the paper shows these fields; without them the volume is sent back.
@@ -228,6 +221,8 @@ def paper_field(bib: BibFile) -> Iterator[Violation]:
             yield Violation(
                 f"paper `{entry.key}` lacks {names}",
                 line=entry.line,
+                # PMLR publishes papers without an abstract (AFME 2024, COLT 2024).
+                severity=Severity.WARNING if missing == ["abstract"] else None,
             )
 
 
@@ -402,7 +397,7 @@ def unicode_name(bib: BibFile) -> Iterator[Violation]:
             if not name.text.isascii():
                 yield Violation(
                     f"{found.name} `{name.text}` of `{entry.key}` has raw Unicode; "
-                    f"write `{text_to_latex(name.text)}`",
+                    f"write `{encode(name.text).latex}`",
                     line=_name_line(found, name),
                 )
 
@@ -479,7 +474,7 @@ def non_ascii_text(bib: BibFile) -> Iterator[Violation]:
                 continue
             others = [char for char in found.value if not char.isascii()]
             char = others[0]
-            spelling = ASCII_SPELLING.get(char) or text_to_latex(char)
+            spelling = encode(char).latex
             hint = f"; write `{spelling}`" if spelling.isascii() else ""
             count = f" ({len(others)} non-ASCII characters in all)" if len(others) > 1 else ""
             yield Violation(

@@ -8,9 +8,18 @@ from typing import Any
 
 from proceedings.checks import Violation, rule
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
+from proceedings.pmlr_ids import section_names
 from proceedings.report import Severity
 from proceedings.texts import match_key
-from proceedings.volume import VolumeSources, author_parts, inside, is_file, parse_date
+from proceedings.volume import (
+    Track,
+    VolumeSources,
+    author_parts,
+    inside,
+    is_file,
+    parse_date,
+    published_problem,
+)
 from proceedings.yamlsource import PathKey, YamlSource, format_path
 
 
@@ -49,8 +58,9 @@ def missing_field(sources: VolumeSources) -> Iterator[Violation]:
     """A required metadata field is missing or empty.
 
     ## What it catches
-    A paper without an id, title, authors, abstract, track or archival choice; an author
-    without a name; a volume without the PMLR fields or tracks.
+    A paper without an id, title, authors, track or archival choice; an author without a
+    name; a volume without the PMLR fields or tracks. A paper without an abstract is a
+    warning: PMLR publishes such papers (AFME 2024, COLT 2024).
 
     ## Why it matters
     PMLR needs every one of them, and the build would otherwise stop on it later.
@@ -310,11 +320,17 @@ def bad_dates(sources: VolumeSources) -> Iterator[Violation]:
 
     ## What it catches
     `start`, `end` or `published` not in `YYYY-MM-DD` form; `start` after `end`; `published`
-    before `end`.
+    more than 60 days before `start` (an error: a wrong year, as when ICBINB 2023's editors
+    typed 2023 for 2024). `published` before `end` by less is a warning: PMLR releases some
+    volumes days before their workshop (ENLSP 2024, UniReps 2024).
 
     ## Why it matters
-    PMLR requires ISO dates, and a past volume of this workshop was published with a date
-    before the workshop took place.
+    PMLR requires ISO dates; the date is printed on every paper's page and its year is in
+    every paper's id.
+
+    ## Known problems
+    A volume released on purpose months before its workshop is reported as an error; turn
+    it into a warning with `venue: {severities: {VOL011: warning}}`.
 
     ## How to fix
     Correct the dates.
@@ -340,15 +356,27 @@ def bad_dates(sources: VolumeSources) -> Iterator[Violation]:
             )
         else:
             dates[name] = date
-    for early, late in (("start", "end"), ("end", "published")):
-        if early in dates and late in dates and dates[early] > dates[late]:
-            path = ("proceedings", late)
-            yield Violation(
-                f"{format_path(path)}: {dates[late].isoformat()} is before "
-                f"{early} ({dates[early].isoformat()})",
-                file=source.file,
-                line=source.line(path),
-            )
+    if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
+        path = ("proceedings", "end")
+        yield Violation(
+            f"{format_path(path)}: {dates['end'].isoformat()} is before start "
+            f"({dates['start'].isoformat()})",
+            file=source.file,
+            line=source.line(path),
+        )
+    problem = published_problem(dates.get("start"), dates.get("end"), dates.get("published"))
+    if problem is not None:
+        path = ("proceedings", "published")
+        yield Violation(
+            f"{format_path(path)}: {problem.message}",
+            file=source.file,
+            line=source.line(path),
+            severity=None if problem.serious else Severity.WARNING,
+            hint="Check the year: a volume is published after its workshop, or days before "
+            "it when released for the event."
+            if problem.serious
+            else "Nothing to do if the volume is released before the workshop on purpose.",
+        )
 
 
 def _schema(sources: VolumeSources, kind: str) -> Iterator[Violation]:
@@ -361,10 +389,17 @@ def _schema(sources: VolumeSources, kind: str) -> Iterator[Violation]:
     for source, problem in problems:
         if problem.kind == kind:
             where = format_path(problem.path)
+            # PMLR publishes papers without an abstract (AFME 2024, COLT 2024).
+            no_abstract = kind == "missing" and problem.path[-1:] == ("abstract",)
             yield Violation(
                 f"{where}: {problem.message}" if where else problem.message,
                 file=source.file,
                 line=source.line(problem.path),
+                severity=Severity.WARNING if no_abstract else None,
+                hint="PMLR publishes a paper without an abstract, but its page is bare: add "
+                "the abstract from the paper."
+                if no_abstract
+                else None,
             )
 
 
@@ -409,3 +444,62 @@ def _duplicates(sources: VolumeSources, name: str, key: Any, noun: str) -> Itera
                 file=source.file,
                 line=source.line(path),
             )
+
+
+@rule(
+    "VOL012",
+    "track-section",
+    Severity.ERROR,
+    fix="Give each track an id that stays distinct as letters, digits and hyphens, and a "
+    "title without `|` or `=`.",
+    subject="volume",
+)
+def track_section(sources: VolumeSources) -> Iterator[Violation]:
+    """A track that cannot become a section of the PMLR volume.
+
+    ## What it catches
+    Two tracks whose ids give the same PMLR section name (a name is the id when it is
+    letters, digits, `-` and `_`, else the id in lower case with hyphens: `Original Papers`
+    and `original-papers` meet), and a track title holding `|` or `=`.
+
+    ## Why it matters
+    A volume with several tracks is published with `sections = {name=Title|...}`; PMLR
+    splits that field at `|` and `=`, so such a title is cut, and two tracks with one name
+    would be merged on PMLR's pages.
+
+    ## How to fix
+    Rename one of the tracks, or reword the title.
+    """
+    source = sources.volume
+    data = source.data if source is not None else None
+    tracks = data.get("tracks") if isinstance(data, dict) else None
+    if source is None or not isinstance(tracks, list):
+        return
+    parsed: list[tuple[int, Track]] = []
+    for index, entry in enumerate(tracks):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"].strip():
+            track_id = " ".join(entry["id"].split())
+            title = entry.get("title")
+            title_text = " ".join(title.split()) if isinstance(title, str) else track_id
+            parsed.append((index, Track(track_id, title_text, 0)))
+            if any(char in title_text for char in "|="):
+                path: PathKey = ("tracks", index, "title" if isinstance(title, str) else "id")
+                yield Violation(
+                    f"{format_path(path)}: {title_text!r} holds `|` or `=`, which PMLR's "
+                    "`sections` field cannot carry",
+                    file=source.file,
+                    line=source.line(path),
+                )
+    names = section_names(track for _, track in parsed)
+    seen: dict[str, int] = {}
+    for position, (index, track) in enumerate(parsed):
+        name = names[track.id]
+        if name in seen and parsed[seen[name]][1].id != track.id:
+            path = ("tracks", index, "id")
+            yield Violation(
+                f"{format_path(path)}: {track.id!r} gives the PMLR section name {name!r}, "
+                f"as tracks[{parsed[seen[name]][0]}] does",
+                file=source.file,
+                line=source.line(path),
+            )
+        seen.setdefault(name, position)

@@ -1,0 +1,44 @@
+"""The names PMLR gives things: the ids of papers and the names of sections."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from proceedings.asciilatex import bibtex_last_name, encode, pmlr_id_stem
+from proceedings.texts import FOLD, split_name
+from proceedings.volume import Author, Track
+
+
+def key_stem(author: Author) -> str:
+    """The start of the first author's PMLR id: the family name as BibTeX reads it from the
+    bib (`van der Berg, Ludwig` -> `Berg`; `De Schouwer` whole), as PMLR's `create_volume.rb`
+    turns it into an id (`berg`, `de-schouwer`, `loaiza-ganem`)."""
+    family = author.family
+    if author.latin:
+        parts = split_name(author.latin)
+        family = parts.family if parts else author.latin
+    return pmlr_id_stem(bibtex_last_name(encode(family).latex))
+
+
+_SECTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def section_names(tracks: Iterable[Track]) -> dict[str, str]:
+    """The PMLR section name of each track: its id when that is letters, digits, `-` and
+    `_`, else the id made so (`Original Papers` -> `original-papers`): PMLR splits `sections`
+    at `|` and `=`, and a name is a key of its pages. `check` refuses ids that meet (VOL012)."""
+    names: dict[str, str] = {}
+    for track in tracks:
+        if _SECTION_NAME.match(track.id):
+            names[track.id] = track.id
+        else:
+            names[track.id] = section_slug(track.id)
+    return names
+
+
+def section_slug(text: str) -> str:
+    """`Model Design \\& Architecture` -> `model-design-architecture`."""
+    folded = unicodedata.normalize("NFKD", text.translate(FOLD)).encode("ascii", "ignore")
+    return re.sub(r"[^a-z0-9]+", "-", folded.decode("ascii").lower()).strip("-") or "section"
