@@ -23,8 +23,8 @@ _LEADING_MARKS = re.compile(f"^[{_MARKS}]+")
 _TRAILING_MARKS = re.compile(f"[{_MARKS}]+$")
 # An affiliation letter set as a superscript comes out glued to the name ("TimorW", "GordonW").
 _GLUED_CAPITAL = re.compile(r"(?<=[a-z\u00df-\u00ff])[A-Z]$")
-_WORD = re.compile(r"[^\s,;&\u00b7|/()\[\]{}]+")
-_SEPARATOR = re.compile(r"[,;&\u00b7|/()\[\]{}]")
+_WORD = re.compile(r"[^\s,;:&\u00b7|/()\[\]{}]+")
+_SEPARATOR = re.compile(r"[,;:&\u00b7|/()\[\]{}]")
 # E-mail addresses and URLs spell names too ("jeremy_wong@..."), but they are not how the
 # paper prints a name. A brace list "{ann.lee, bo.wu}@x.org" is one address; so is
 # "ann lee@x.org", whose underscore the text layer turned into a space.
@@ -94,10 +94,13 @@ def printed_text(rows: list[str]) -> PrintedText:
                 words.append(None)
                 start += lead.end()
             core = text[start:end]
-            trail = _TRAILING_MARKS.search(core) or _GLUED_CAPITAL.search(core)
-            if trail:
-                end = start + trail.start()
-                core = text[start:end]
+            trail = False
+            for marks in (_TRAILING_MARKS, _GLUED_CAPITAL, _TRAILING_MARKS):  # "TimorW*"
+                found_mark = marks.search(core)
+                if found_mark:
+                    trail = True
+                    end = start + found_mark.start()
+                    core = text[start:end]
             parts = [_word_key(part) for part in _PART.findall(core)]
             for key in parts:
                 if key:
@@ -221,10 +224,9 @@ def _score(
         for position, matched in pairs.items()
         for index, strength in matched
     ]
+    particles = _particles(meta)
     family = [
-        strength
-        for _, index, strength in agreements
-        if meta[index][1] and meta[index][0] not in PARTICLES
+        strength for _, index, strength in agreements if meta[index][1] and index not in particles
     ]
     given = [strength for _, index, strength in agreements if not meta[index][1]]
     given_words = sum(1 for _, in_family in meta if not in_family)
@@ -243,7 +245,7 @@ def _score(
     meta_left = [
         key
         for index, (key, _) in enumerate(meta)
-        if index not in matched and key not in PARTICLES and key not in _SUFFIX_KEYS
+        if index not in matched and index not in particles and key not in _SUFFIX_KEYS
     ]
     printed_left = len(printed) - len(pairs)
     if meta_left and printed_left:
@@ -251,6 +253,13 @@ def _score(
     if given and max(given) == INITIAL and meta_left and first > 0 and words[first - 1]:
         return None  # "Mary A. Smith" printed where the metadata has "John A. Smith"
     return sum(strength for _, _, strength in agreements), natural, printed_left
+
+
+def _particles(meta: _Meta) -> set[int]:
+    """The metadata words that are particles of the family name ("van der" of "van der
+    Berg"): lower-case words before its last word, which may itself be "Das" or "Van"."""
+    family = [index for index, (_, in_family) in enumerate(meta) if in_family]
+    return {index for index in family[:-1] if meta[index][0] in PARTICLES}
 
 
 def _pair(printed: list[str], meta: _Meta) -> dict[int, list[tuple[int, int]]]:
@@ -367,3 +376,119 @@ def _strict(text: str, loose: bool = False) -> str:
         )
     text = unicodedata.normalize("NFC", text)
     return "".join(char for char in text if char.isalpha() or char == "-")
+
+
+# Words of the names of institutions, never of people: "Stability AI Language Team".
+ORGANISATION_WORDS = frozenset(
+    "university universitat universite universidad universita universiteit universidade "
+    "institute institut instituto istituto laboratory laboratories lab labs department dept "
+    "school college faculty center centre research inc ltd llc gmbh corp corporation company "
+    "foundation team group consortium collaboration hospital academy sciences science "
+    "technology technologies polytechnic politecnico ecole council agency ministry "
+    "unit division".split()
+)
+
+
+def has_organisation_word(text: str) -> bool:
+    return any(_word_key(word) in ORGANISATION_WORDS for word in re.split(r"[\s,;()]+", text))
+
+
+def unlisted_names(text: PrintedText, authors: list[tuple[str, str, str]]) -> list[str]:
+    """Printed names that none of `authors` (name, given, family) accounts for.
+
+    Each author is looked up as `find_name` does, or by letters where affiliation marks are
+    glued on ("Mamoui"); the words left over that form runs of two or more capitalised
+    words (lower-case particles allowed inside) are names the authors do not account for.
+    A run with a word of an institution's name, or made of the name words of authors found
+    on the same row (an address "Ai Ti@..." printed with spaces), is left out.
+    """
+    covered: set[int] = set()
+    echoes: dict[int, set[str]] = {}  # row -> name words of the authors found on it
+    for name, given, family in authors:
+        span = locate(name, given, family, text)
+        if span is None:
+            continue
+        covered.update(range(span[0], span[1] + 1))
+        for index in range(span[0], span[1] + 1):
+            word = text.words[index]
+            if word is not None:
+                echoes.setdefault(word.row, set()).update(_name_keys(f"{given} {family}"))
+    found_names: list[str] = []
+    run: list[tuple[int, int, str]] = []  # each word's first part, row and letters
+
+    def close() -> None:
+        keys = [key for _, _, key in run]
+        institution = any(key in ORGANISATION_WORDS for key in keys)
+        echo = all(key in echoes.get(row, set()) for _, row, key in run)
+        if len(run) >= 2 and sum(map(len, keys)) >= 4 and not (institution or echo):
+            found_names.append(text.show(run[0][0], _last_part(text, run[-1][0])))
+        run.clear()
+
+    index = 0
+    while index < len(text.words):
+        word = text.words[index]
+        if word is None or index in covered:
+            close()
+            index += 1
+            continue
+        last = _last_part(text, index)
+        shown = text.rows[word.row][word.start : word.end]
+        key = _whole_key(text, index)
+        # "UK", "USA", "AI": abbreviations of places and institutions, not names
+        abbreviation = shown.isupper() and len(key) <= 3 and len(shown.rstrip(".")) > 1
+        if abbreviation or not shown[:1].isupper():
+            if abbreviation or not (run and key in PARTICLES):
+                close()
+        else:
+            run.append((index, word.row, key))
+        index = last + 1
+    close()
+    return found_names
+
+
+def locate(name: str, given: str, family: str, text: PrintedText) -> tuple[int, int] | None:
+    """The first and last word of `text` where the person `name` stands, in any spelling
+    `find_name` accepts or with an affiliation mark glued on; None when not found."""
+    found = find_name(name, given, family, text)
+    return (found.first, found.last) if found else _glued_span(match_key(name), text)
+
+
+def _glued_span(key: str, text: PrintedText) -> tuple[int, int] | None:
+    """The words whose letters spell `key` with at most two letters more at the end: an
+    affiliation mark set as a letter and glued to the name."""
+    if not key:
+        return None
+    words = text.words
+    for first, word in enumerate(words):
+        if word is None or not key.startswith(word.key):
+            continue
+        letters = ""
+        for last in range(first, len(words)):
+            following = words[last]
+            if following is None:
+                break
+            letters += following.key
+            if len(letters) >= len(key):
+                if letters.startswith(key) and len(letters) - len(key) <= 2:
+                    return first, last
+                break
+    return None
+
+
+def _last_part(text: PrintedText, index: int) -> int:
+    """The index of the last part of the printed word whose first part is at `index`."""
+    word = text.words[index]
+    assert word is not None
+    last = index
+    while last + 1 < len(text.words):
+        following = text.words[last + 1]
+        if following is None or (following.row, following.start) != (word.row, word.start):
+            break
+        last += 1
+    return last
+
+
+def _whole_key(text: PrintedText, index: int) -> str:
+    return "".join(
+        part.key for part in text.words[index : _last_part(text, index) + 1] if part is not None
+    )

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.names import PrintedText, find_name, nearest_name, printed_text
+from proceedings.names import (
+    PrintedText,
+    find_name,
+    has_organisation_word,
+    locate,
+    nearest_name,
+    printed_text,
+    unlisted_names,
+)
 from proceedings.pdf.layout import Document, Line, Page
 from proceedings.report import Severity
 from proceedings.texts import match_key, split_name
@@ -86,13 +95,25 @@ def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
     if meta is None or document is None or not _has_text(document):
         return
     block = _title_block(paper)
+    quoted: list[str] = []
     for number, author in enumerate(meta.authors, start=1):
         if _name_on_page(author, block) is not None:
             continue
         near = nearest_name(author.name, block.names)
         said = f"; the closest name printed is {near!r}" if near else ""
+        quoted += [match_key(near)] if near else []
         yield Violation(
             f"author {number} {author.name!r} is not on the PDF's first page{said}", page=1
+        )
+    for name in _unlisted_authors(paper, block, meta.authors):
+        key = match_key(name)
+        if any(key in near or near in key for near in quoted):
+            continue  # the misspelt author's name, quoted above
+        yield Violation(
+            f"{name!r} is printed among the authors on the PDF's first page but is not in "
+            "papers.yaml",
+            page=1,
+            hint="Add the author to papers.yaml: PMLR publishes only the authors listed there.",
         )
 
 
@@ -165,6 +186,7 @@ class _TitleBlock:
     title_key: str
     names: PrintedText
     names_key: str
+    lines: tuple[Line, ...]  # the block's lines, top to bottom, down to an "Editors:" line
 
 
 def _name_on_page(author: Author, block: _TitleBlock) -> str | None:
@@ -210,18 +232,80 @@ def _title_block(paper: CheckedPaper) -> _TitleBlock:
     if not isinstance(block, _TitleBlock):
         assert paper.document is not None
         rows = _rows_above_abstract(paper.document.pages[0])
-        # A jmlr-style "Editors: ..." line names people who are not the authors.
-        names = printed_text([row for row in rows if not row.lower().startswith("editor")])
+        # A jmlr-style "Editors: ..." line, the last of the block, names the volume's editors.
+        people = list(
+            itertools.takewhile(lambda row: not _text(row).lower().startswith("editor"), rows)
+        )
+        names = printed_text([_text(row) for row in people])
         block = _TitleBlock(
-            title_key=_title_key(" ".join(rows)),
+            title_key=_title_key(" ".join(_text(row) for row in rows)),
             names=names,
             names_key="".join(word.key for word in names.words if word is not None),
+            lines=tuple(line for row in people for line in row),
         )
         paper.notes["title_block"] = block
     return block
 
 
-def _rows_above_abstract(page: Page) -> list[str]:
+def _text(row: list[Line]) -> str:
+    return " ".join(line.text for line in row)
+
+
+def _unlisted_authors(
+    paper: CheckedPaper, block: _TitleBlock, authors: tuple[Author, ...]
+) -> list[str]:
+    """Names printed in the author block that match no author of the metadata.
+
+    The author block is the lines in the face (font and size) of the lines where the
+    metadata's authors are found, title lines aside: affiliations, addresses and notes are
+    usually set in other faces. Where affiliations share the names' face, only the lines
+    where authors are found are read.
+    """
+    document = paper.document
+    if document is None or not authors:
+        return []
+    found_in = [
+        line
+        for line in block.lines
+        if any(
+            locate(author.name, author.given, author.family, printed_text([line.text]))
+            for author in authors
+        )
+    ]
+    if not found_in:
+        return []
+    faces = {_face(document, line) for line in found_in}
+    title = set(_words(paper.meta.title)) if paper.meta else set()
+    lines = [
+        line
+        for line in block.lines
+        if _face(document, line) in faces and not _mostly_in(_words(line.text), title)
+    ]
+    if any(has_organisation_word(line.text) for line in lines if line not in found_in):
+        lines = found_in
+    spellings = [(author.name, author.given, author.family) for author in authors]
+    for author in authors:
+        parts = split_name(author.latin) if author.latin else None
+        if author.latin and parts:
+            spellings.append((author.latin, parts.given, parts.family))
+    return unlisted_names(printed_text([line.text for line in lines]), spellings)
+
+
+def _words(text: str) -> list[str]:
+    return [key for key in map(match_key, text.split()) if key]
+
+
+def _mostly_in(words: list[str], title: set[str]) -> bool:
+    """True for a line of the title, even of a title that the metadata words otherwise."""
+    return bool(words) and sum(word in title for word in words) >= len(words) / 2
+
+
+def _face(document: Document, line: Line) -> tuple[str, float]:
+    style = document.line_style(1, line)
+    return style.font, round(style.size * 2) / 2
+
+
+def _rows_above_abstract(page: Page) -> list[list[Line]]:
     """The text above the abstract heading (the top half of the page without one), in rows
     from top to bottom, each row's pieces from left to right.
 
@@ -240,7 +324,7 @@ def _rows_above_abstract(page: Page) -> list[str]:
             row.append(line)
         else:
             rows.append([line])
-    return [" ".join(line.text for line in sorted(row, key=lambda item: item.x0)) for row in rows]
+    return [sorted(row, key=lambda item: item.x0) for row in rows]
 
 
 # "Abstract", "ABSTRACT", the small caps "A BSTRACT"; then nothing, punctuation, or the
