@@ -107,6 +107,8 @@ def printed_text(rows: list[str]) -> PrintedText:
                     words.append(Word(key=key, row=number, start=start, end=end))
             if trail:
                 words.append(None)
+        if _SEPARATOR.search(text, previous_end):  # "Smith," ending a line
+            words.append(None)
     return PrintedText(rows=tuple(rows), words=tuple(words))
 
 
@@ -393,26 +395,25 @@ def has_organisation_word(text: str) -> bool:
     return any(_word_key(word) in ORGANISATION_WORDS for word in re.split(r"[\s,;()]+", text))
 
 
-def unlisted_names(text: PrintedText, authors: list[tuple[str, str, str]]) -> list[str]:
-    """Printed names that none of `authors` (name, given, family) accounts for.
+def unlisted_names(
+    text: PrintedText, found: list[tuple[int, int, str]], rows: set[int] | None = None
+) -> list[str]:
+    """Printed names that the authors found in `text` do not account for.
 
-    Each author is looked up as `find_name` does, or by letters where affiliation marks are
-    glued on ("Mamoui"); the words left over that form runs of two or more capitalised
-    words (lower-case particles allowed inside) are names the authors do not account for.
-    A run with a word of an institution's name, or made of the name words of authors found
-    on the same row (an address "Ai Ti@..." printed with spaces), is left out.
+    `found` holds the first and last word of each author found (`locate`) and the author's
+    given and family names. The words left over, in `rows` (all rows when None), that form
+    runs of two or more capitalised words (lower-case particles allowed inside) are names
+    no author accounts for. A run with a word of an institution's name, or made of the name
+    words of authors found on the same row (an address "Ai Ti@..." printed with spaces), is
+    left out.
     """
     covered: set[int] = set()
     echoes: dict[int, set[str]] = {}  # row -> name words of the authors found on it
-    for name, given, family in authors:
-        span = locate(name, given, family, text)
-        if span is None:
-            continue
-        covered.update(range(span[0], span[1] + 1))
-        for index in range(span[0], span[1] + 1):
-            word = text.words[index]
+    for first, last, words in found:
+        covered.update(range(first, last + 1))
+        for word in text.words[first : last + 1]:
             if word is not None:
-                echoes.setdefault(word.row, set()).update(_name_keys(f"{given} {family}"))
+                echoes.setdefault(word.row, set()).update(_name_keys(words))
     found_names: list[str] = []
     run: list[tuple[int, int, str]] = []  # each word's first part, row and letters
 
@@ -427,7 +428,7 @@ def unlisted_names(text: PrintedText, authors: list[tuple[str, str, str]]) -> li
     index = 0
     while index < len(text.words):
         word = text.words[index]
-        if word is None or index in covered:
+        if word is None or index in covered or (rows is not None and word.row not in rows):
             close()
             index += 1
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.names import (
@@ -97,7 +97,7 @@ def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
     block = _title_block(paper)
     quoted: list[str] = []
     for number, author in enumerate(meta.authors, start=1):
-        if _name_on_page(author, block) is not None:
+        if _lookup(block, number, author).printed is not None:
             continue
         near = nearest_name(author.name, block.names)
         said = f"; the closest name printed is {near!r}" if near else ""
@@ -167,7 +167,7 @@ def spelt_differently(paper: CheckedPaper) -> Iterator[Violation]:
                 "it belongs to the title.",
             )
     for number, author in enumerate(meta.authors, start=1):
-        printed = _name_on_page(author, block)
+        printed = _lookup(block, number, author).printed
         if printed:
             yield Violation(
                 f"author {number} {author.name!r} is printed {printed!r} on the PDF's first page",
@@ -184,34 +184,56 @@ class _TitleBlock:
     """Page 1 above the abstract: where the title and the author names stand."""
 
     title_key: str
-    names: PrintedText
+    names: PrintedText  # a row of it for each of `lines`
     names_key: str
     lines: tuple[Line, ...]  # the block's lines, top to bottom, down to an "Editors:" line
+    authors: dict[int, _Lookup] = field(default_factory=dict)  # by position in papers.yaml
 
 
-def _name_on_page(author: Author, block: _TitleBlock) -> str | None:
-    """ "" when the author's name is on the page as spelt; the printed spelling when it is
-    printed otherwise; None when it is not found."""
+@dataclass(frozen=True)
+class _Lookup:
+    """Where an author of the metadata stands in the title block."""
+
+    printed: str | None  # "" when spelt as in the metadata, None when not found
+    span: tuple[int, int] | None  # the words in `_TitleBlock.names`, when they are known
+
+
+def _lookup(block: _TitleBlock, number: int, author: Author) -> _Lookup:
+    """Author `number` of the metadata in the title block, looked up once for all rules."""
+    known = block.authors.get(number)
+    if known is None:
+        known = block.authors[number] = _find_author(author, block)
+    return known
+
+
+def _find_author(author: Author, block: _TitleBlock) -> _Lookup:
+    spellings = _spellings(author)
+    other: _Lookup | None = None
+    for name, given, family in spellings:
+        found = find_name(name, given, family, block.names)
+        if found is not None and found.same:
+            return _Lookup("", (found.first, found.last))
+        if found is not None and other is None:
+            other = _Lookup(found.printed, (found.first, found.last))
+    if other is not None:
+        return other
+    # A text layer without spaces between words, or with affiliation letters glued to the
+    # name ("Jonathan Mamoui"), leaves no words to compare: the letters alone decide.
+    for name, given, family in spellings:
+        if match_key(name) and match_key(name) in block.names_key:
+            return _Lookup("", locate(name, given, family, block.names))
+    return _Lookup(None, None)
+
+
+def _spellings(author: Author) -> list[tuple[str, str, str]]:
+    """(name, given, family) of the author's name and of its `latin` spelling."""
     spellings = [(author.name, author.given, author.family)]
     if author.latin:
         parts = split_name(author.latin)
         spellings.append(
             (author.latin, parts.given if parts else "", parts.family if parts else author.latin)
         )
-    other: str | None = None
-    for name, given, family in spellings:
-        found = find_name(name, given, family, block.names)
-        if found is not None and found.same:
-            return ""
-        if found is not None and other is None:
-            other = found.printed
-    if other is not None:
-        return other
-    # A text layer without spaces between words, or with affiliation letters glued to the
-    # name ("Jonathan Mamoui"), leaves no words to compare: the letters alone decide.
-    if any(match_key(name) and match_key(name) in block.names_key for name, _, _ in spellings):
-        return ""
-    return None
+    return spellings
 
 
 def _has_text(document: Document) -> bool:
@@ -236,12 +258,13 @@ def _title_block(paper: CheckedPaper) -> _TitleBlock:
         people = list(
             itertools.takewhile(lambda row: not _text(row).lower().startswith("editor"), rows)
         )
-        names = printed_text([_text(row) for row in people])
+        lines = tuple(line for row in people for line in row)
+        names = printed_text([line.text for line in lines])
         block = _TitleBlock(
             title_key=_title_key(" ".join(_text(row) for row in rows)),
             names=names,
             names_key="".join(word.key for word in names.words if word is not None),
-            lines=tuple(line for row in people for line in row),
+            lines=lines,
         )
         paper.notes["title_block"] = block
     return block
@@ -262,33 +285,31 @@ def _unlisted_authors(
     where authors are found are read.
     """
     document = paper.document
-    if document is None or not authors:
+    if document is None:
         return []
-    found_in = [
-        line
-        for line in block.lines
-        if any(
-            locate(author.name, author.given, author.family, printed_text([line.text]))
-            for author in authors
-        )
-    ]
-    if not found_in:
+    found: list[tuple[int, int, str]] = []
+    for number, author in enumerate(authors, start=1):
+        span = _lookup(block, number, author).span
+        if span is not None:
+            found.append((span[0], span[1], f"{author.given} {author.family}"))
+    rows_found = {
+        word.row
+        for first, last, _ in found
+        for word in block.names.words[first : last + 1]
+        if word is not None
+    }
+    if not rows_found:
         return []
-    faces = {_face(document, line) for line in found_in}
+    faces = {_face(document, block.lines[row]) for row in rows_found}
     title = set(_words(paper.meta.title)) if paper.meta else set()
-    lines = [
-        line
-        for line in block.lines
+    rows = {
+        row
+        for row, line in enumerate(block.lines)
         if _face(document, line) in faces and not _mostly_in(_words(line.text), title)
-    ]
-    if any(has_organisation_word(line.text) for line in lines if line not in found_in):
-        lines = found_in
-    spellings = [(author.name, author.given, author.family) for author in authors]
-    for author in authors:
-        parts = split_name(author.latin) if author.latin else None
-        if author.latin and parts:
-            spellings.append((author.latin, parts.given, parts.family))
-    return unlisted_names(printed_text([line.text for line in lines]), spellings)
+    }
+    if any(has_organisation_word(block.lines[row].text) for row in rows - rows_found):
+        rows = rows_found
+    return unlisted_names(block.names, found, rows)
 
 
 def _words(text: str) -> list[str]:
