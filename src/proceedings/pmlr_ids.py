@@ -22,20 +22,28 @@ def key_stem(author: Author) -> str:
     return pmlr_id_stem(bibtex_last_name(encode(family).latex))
 
 
-_SECTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+# A PMLR section name: printable ASCII without what `sections = {name=Title|...}` splits at or
+# BibTeX counts, with no space at either end (`Original Papers` is one).
+SECTION_NAME = re.compile(r"^[!-~](?:[ -~]*[!-~])?$")
+_NOT_IN_SECTION_NAME = frozenset("|={}%")
 
 
 def section_names(tracks: Iterable[Track]) -> dict[str, str]:
-    """The PMLR section name of each track: its id when that is letters, digits, `-` and
-    `_`, else the id made so (`Original Papers` -> `original-papers`): PMLR splits `sections`
-    at `|` and `=`, and a name is a key of its pages. `check` refuses ids that meet (VOL012)."""
+    """The PMLR section name of each track: its id as written when it can be one
+    (`long`, `Original Papers`), else the id in letters, digits and hyphens (`Théorie & Pratique`
+    -> `theorie-pratique`): PMLR splits `sections` at `|` and `=`, and a name is a key of its
+    pages. `check` refuses ids that meet (VOL012)."""
     names: dict[str, str] = {}
     for track in tracks:
-        if _SECTION_NAME.match(track.id):
+        if is_section_name(track.id):
             names[track.id] = track.id
         else:
             names[track.id] = section_slug(track.id)
     return names
+
+
+def is_section_name(text: str) -> bool:
+    return bool(SECTION_NAME.match(text)) and not _NOT_IN_SECTION_NAME & set(text)
 
 
 def section_slug(text: str) -> str:

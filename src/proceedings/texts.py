@@ -43,6 +43,13 @@ PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la"}
     | {"le", "ten", "ter", "zu", "bin", "ibn", "al", "el"}
 )
+# Capitalised particles that begin a family name after a given name ("Greg Ver Steeg",
+# "Erwan Le Pennec", "Ana Da Silva"). "Van" is left out: it is as often a Vietnamese middle
+# name ("Thanh Van Nguyen") as a Dutch particle; "Bin" too ("Al Zadid Sultan Bin Habib").
+CAPITAL_PARTICLES = frozenset(
+    {"Ver", "De", "Del", "Della", "Da", "Di", "Dos", "Das", "Du", "Le", "La", "El", "Al"}
+    | {"Von", "Ten", "Ter"}
+)
 SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"])
 
 
@@ -89,7 +96,7 @@ def split_name(name: str) -> NameParts | None:
     if words[-1].lower().rstrip(",") in SUFFIXES and len(words) > 2:
         suffix = words.pop()
     start = len(words) - 1
-    while start > 1 and words[start - 1] in PARTICLES:
+    while start > 1 and (words[start - 1] in PARTICLES or words[start - 1] in CAPITAL_PARTICLES):
         start -= 1
     return NameParts(given=" ".join(words[:start]), family=" ".join(words[start:]), suffix=suffix)
 

@@ -24,6 +24,7 @@ from proceedings.bib.text import (
     words,
 )
 from proceedings.checks import Violation, rule
+from proceedings.pmlr_ids import is_section_name
 from proceedings.report import Severity
 from proceedings.texts import split_name
 from proceedings.volume import published_problem
@@ -52,7 +53,6 @@ PMLR_KEY = re.compile(r"^[a-z]+\d{2}[a-z]$")
 SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 PAGES = re.compile(r"^(\d+)-(\d+)$")
-SECTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 UNESCAPED_PERCENT = re.compile(r"(?<!\\)(?:\\\\)*%")
 # Words that say nothing about what a paper is about, left out when a title meets its abstract.
 STOP_WORDS = frozenset(
@@ -848,8 +848,9 @@ def sections(bib: BibFile) -> Iterator[Violation]:
     """A malformed `sections` field, or a paper's `section` that it does not define.
 
     ## What it catches
-    A `sections` field of `@Proceedings` that is not `name=Title|name=Title`, defines fewer
-    than two sections or a name twice; and a paper whose `section` is not one of the names
+    A `sections` field of `@Proceedings` that is not `name=Title|name=Title` (a `name` alone
+    is a section titled by its name, as PMLR reads it), defines fewer than two sections or a
+    name twice; and a paper whose `section` is not one of the names
     (or that has a `section` while the volume defines none).
 
     ## Why it matters
@@ -868,12 +869,15 @@ def sections(bib: BibFile) -> Iterator[Violation]:
     if found is not None:
         parts = [part.strip() for part in found.value.split("|")]
         for part in parts:
+            # `name` alone is a section whose title is its name, as PMLR reads it.
             name, equals, title = (item.strip() for item in part.partition("="))
-            if not equals or not name or not title:
+            if not name or (equals and not title) or "=" in title:
                 yield Violation(f"section `{part}` is not `name=Title`", line=found.line)
-            elif not SECTION_NAME.match(name):
+            elif not is_section_name(name):
                 yield Violation(
-                    f"section name `{name}` is not letters, digits, `-` and `_`", line=found.line
+                    f"section name `{name}` holds `|`, `=`, braces, `%` or characters outside "
+                    "ASCII",
+                    line=found.line,
                 )
             elif name in names:
                 yield Violation(f"section `{name}` is defined twice", line=found.line)
