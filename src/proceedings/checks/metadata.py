@@ -70,23 +70,30 @@ def title_mismatch(paper: CheckedPaper) -> Iterator[Violation]:
     fix="Make the author list in papers.yaml match the PDF's author block.",
 )
 def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
-    """An author in the metadata does not appear on the PDF's first page.
+    """An author in the metadata does not appear on the PDF's first page, or the other way round.
 
     ## What it catches
-    An author whose `name` (or `latin` spelling) cannot be found above the abstract on page 1,
+    An author whose `name` (or `latin` spelling) cannot be found above the abstract on page 1
     in any of the forms META004 accepts as another spelling of the same person: the family
     name is not printed, or it is printed with other given names ("Mary Smith" for "John
     Smith"). When a printed name comes close in letters (a typo, a name wrapped onto the next
-    line), the finding quotes it.
+    line), the finding quotes it. And a name printed in the author block that no author of
+    papers.yaml accounts for: an author left out of the metadata. When one person stands in
+    another's place, one finding names both.
 
     ## Why it matters
-    The metadata is what PMLR and indexes publish; an author missing from the PDF, or the
-    wrong person listed, is a correction after publication.
+    The metadata is what PMLR and indexes publish; an author missing from the PDF or from the
+    metadata, or the wrong person listed, is a correction after publication. A published
+    volume of another workshop left out its fifth author this way.
 
     ## Known problems
     A name the text layer garbles (a font without a Unicode map) cannot be found. A family
     name printed differently, not just accented or hyphenated differently ("Mueller" aside
-    for "Müller"), is reported here.
+    for "Müller"), is reported here. The author block is read from the lines set in the
+    face of the names found: a name set in another face than the others is not seen, and an
+    affiliation in the names' face that has no word of an institution's name ("Google
+    DeepMind" beside "University") may be taken for a name. A single-word name printed
+    without its author in papers.yaml is not seen.
 
     ## How to fix
     Correct the author's name in papers.yaml or in the PDF, or add the missing author.
@@ -95,20 +102,28 @@ def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
     if meta is None or document is None or not _has_text(document):
         return
     block = _title_block(paper)
-    quoted: list[str] = []
-    for number, author in enumerate(meta.authors, start=1):
-        if _lookup(block, number, author).printed is not None:
-            continue
-        near = nearest_name(author.name, block.names)
-        said = f"; the closest name printed is {near!r}" if near else ""
-        quoted += [match_key(near)] if near else []
+    missing = [
+        (number, author, nearest_name(author.name, block.names))
+        for number, author in enumerate(meta.authors, start=1)
+        if _lookup(block, number, author).printed is None
+    ]
+    quoted = [match_key(near) for _, _, near in missing if near]
+    unlisted = [
+        name
+        for name in _unlisted_authors(paper, block, meta.authors)
+        if not any(match_key(name) in near or near in match_key(name) for near in quoted)
+    ]
+    for number, author, near in missing:
+        if near:
+            said = f"; the closest name printed is {near!r}"
+        elif unlisted:  # one person put in another's place: one finding for both sides
+            said = f"; it prints {unlisted.pop(0)!r} instead, who is not in papers.yaml"
+        else:
+            said = ""
         yield Violation(
             f"author {number} {author.name!r} is not on the PDF's first page{said}", page=1
         )
-    for name in _unlisted_authors(paper, block, meta.authors):
-        key = match_key(name)
-        if any(key in near or near in key for near in quoted):
-            continue  # the misspelt author's name, quoted above
+    for name in unlisted:
         yield Violation(
             f"{name!r} is printed among the authors on the PDF's first page but is not in "
             "papers.yaml",
