@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from conftest import SHARED
-from proceedings.asciilatex import bibtex_last_name, encode, pmlr_id_stem
+from proceedings.asciilatex import bibtex_last_name, encode, pmlr_id
 
 VOLUMES = SHARED / "volumes"
 TOOLS = SHARED / "pmlr-tools"
@@ -155,7 +155,7 @@ def _split_elsewhere(volume: str, paper: Any) -> dict[str, str]:
             continue
         allowed[given.field] = allowed[family.field] = why
         if number == 1:
-            stem = pmlr_id_stem(bibtex_last_name(encode(family.ours).latex))
+            stem = pmlr_id(bibtex_last_name(encode(family.ours).latex), "")
             for name in ("id", "key"):
                 if name in diffs and diffs[name].ours.startswith(stem):
                     allowed[name] = why

@@ -172,10 +172,13 @@ SYMBOLS = {
     "\u00aa": r"\textordfeminine{}",
     "\u00ba": r"\textordmasculine{}",
     "\u00a6": r"\textbrokenbar{}",
-    "\u00a8": r"\"{}",
-    "\u00b4": r"\'{}",
-    "\u00b8": r"\c{}",
-    "\u00af": r"\={}",
+    # Spacing accents, which PMLR's pages cannot show alone: the ASCII they look like.
+    "\u00a8": '"',
+    "\u00b4": "'",
+    "\u00b8": ",",
+    "\u00af": "-",
+    "\u02c6": "^",
+    "\u02dc": r"\textasciitilde{}",
     "\u2044": "/",
     "\u2043": "-",
     "\u2116": r"\textnumero{}",
@@ -396,8 +399,8 @@ def char_form(char: str) -> Form | None:
         return Form(f"$^{_SUPERSCRIPTS[char]}$", f"^{_SUPERSCRIPTS[char]}")
     if char in _SUBSCRIPTS:
         return Form(f"$_{_SUBSCRIPTS[char]}$", f"_{_SUBSCRIPTS[char]}")
-    if char in ACCENTS:  # a mark on no letter: the accent alone
-        return Form(f"\\{ACCENTS[char]}{{}}")
+    if all(unicodedata.combining(each) for each in char):
+        return Form("")  # a mark on no letter: a slip of the keyboard, not a character
     accented = _accented(char)
     if accented is not None:
         return Form(accented)
@@ -474,8 +477,9 @@ _IN_FORMULA = {
     "\\$": "\\unicode{36}",
     "\\_": "\\unicode{95}",
 }
-_FORMULA_ESCAPE = re.compile(r"\\[{}$_\\]|[^\x00-\x7f]|(?<!\\)%")
+_FORMULA_ESCAPE = re.compile(r"\\[{}$_\\]|[^\x00-\x7f]|(?<!\\)%|'+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAKING_SPACE = re.compile(r"[ \t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 # Text characters with a meaning in LaTeX, and how PMLR's decoder gives each back.
 _TEXT_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -503,23 +507,27 @@ def encode(text: str) -> Encoded:
     """`text` (UTF-8, `$...$` math) as one line of ASCII LaTeX for PMLR's bib.
 
     White space and line breaks collapse to one space; formulas are kept as written but for
-    what PMLR's checker refuses in them; accents, typography, Greek and symbols are written
+    what PMLR's checker refuses in them (and `\\(...\\)` is written `$...$`); accents, typography, Greek and symbols are written
     as in the table above; `\\ % & # ^ ~` of running text are escaped so that PMLR's pages show
     them; `_`, `$` and balanced braces are written as they are (PMLR's checker refuses `\\_`,
     `\\$`, `\\{`); an unbalanced brace becomes `\\textbraceleft{}`. Characters without a form
     are left out and listed in `unmapped`. Titles, abstracts and names are written alike.
     """
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
-    text = " ".join(text.split())
+    # Only breaking white space collapses: a no-break space is written `~`.
+    text = _BREAKING_SPACE.sub(" ", text).strip(" ")
     unmapped: list[str] = []
     parts: list[str] = []
     position = 0
     for formula in formulas(text):
         parts.append(_encode_text(text[position : formula.start], unmapped))
-        parts.append(formula.opening + _encode_formula(formula.body, unmapped) + formula.closing)
+        # `\(x\)` as `$x$`, `\[x\]` as `$$x$$`: the same to MathJax, and PMLR's decoder
+        # rewrites `\) and` into `\){and}`.
+        dollars = "$$" if formula.opening in ("$$", "\\[") else "$"
+        parts.append(dollars + _encode_formula(formula.body, unmapped) + dollars)
         position = formula.end
     parts.append(_encode_text(text[position:], unmapped))
-    return Encoded("".join(parts), tuple(dict.fromkeys(unmapped)))
+    return Encoded("".join(parts).strip(" "), tuple(dict.fromkeys(unmapped)))
 
 
 def _encode_text(text: str, unmapped: list[str]) -> str:
@@ -554,7 +562,7 @@ def _encode_text(text: str, unmapped: list[str]) -> str:
         else:
             out.append(form.text)
         index = cluster.end()
-    return "".join(out)
+    return re.sub(" {2,}", " ", "".join(out))
 
 
 def _encode_formula(body: str, unmapped: list[str]) -> str:
@@ -564,6 +572,9 @@ def _encode_formula(body: str, unmapped: list[str]) -> str:
             latex = _IN_FORMULA[token]
         elif token == "%":
             latex = "\\%"
+        elif token.startswith("'"):
+            # Primes: PMLR's decoder turns `f''` into `f”`, which MathJax shows as a quote.
+            return "^{" + "\\prime" * len(token) + "}"
         else:
             form = char_form(token)
             if form is None:
@@ -608,16 +619,17 @@ def unmapped(text: str) -> tuple[str, ...]:
 # PMLR's ids
 
 
-def pmlr_id_stem(family_latex: str) -> str:
-    """The start of the id PMLR's `create_volume.rb` gives a paper whose first author's family
-    name is `family_latex` (as written in the bib, `Loaiza-Ganem`, `Y{\\i}ld{\\i}z`).
+def pmlr_id(family_latex: str, suffix: str) -> str:
+    """The id PMLR's `create_volume.rb` gives a paper whose first author's family name is
+    `family_latex` (as written in the bib, `Loaiza-Ganem`, `Y{\\i}ld{\\i}z`), with `suffix`
+    (the two-digit year and a letter, `26a`) after it.
 
     It decodes the name (`pmlr_reading`), lower-cases it and applies ActiveSupport's
     `parameterize`: Latin letters folded to ASCII by I18n's table, any other character
     replaced, runs of anything but letters, digits, `-` and `_` made one hyphen, hyphens at the
     ends dropped: `loaiza-ganem`, `de-schouwer`, `yildiz`.
     """
-    lowered = unicodedata.normalize("NFC", pmlr_reading(family_latex).lower())
+    lowered = unicodedata.normalize("NFC", pmlr_reading(family_latex).lower() + suffix)
     folded = "".join(
         char if char.isascii() else _I18N_APPROXIMATIONS.get(char, "?") for char in lowered
     )

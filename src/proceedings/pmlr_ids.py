@@ -6,20 +6,21 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from proceedings.asciilatex import bibtex_last_name, encode, pmlr_id_stem
+from proceedings.asciilatex import bibtex_last_name, encode, pmlr_id
 from proceedings.texts import FOLD, split_name
 from proceedings.volume import Author, Track
 
 
-def key_stem(author: Author) -> str:
-    """The start of the first author's PMLR id: the family name as BibTeX reads it from the
-    bib (`van der Berg, Ludwig` -> `Berg`; `De Schouwer` whole), as PMLR's `create_volume.rb`
-    turns it into an id (`berg`, `de-schouwer`, `loaiza-ganem`)."""
+def paper_id(author: Author, suffix: str) -> str:
+    """The PMLR id of a paper whose first author is `author`, with `suffix` (`26a`): the family
+    name as BibTeX reads it from the bib (`van der Berg, Ludwig` -> `Berg`; `De Schouwer`
+    whole), as PMLR's `create_volume.rb` turns it into an id (`berg26a`, `de-schouwer26a`,
+    `loaiza-ganem26a`)."""
     family = author.family
     if author.latin:
         parts = split_name(author.latin)
         family = parts.family if parts else author.latin
-    return pmlr_id_stem(bibtex_last_name(encode(family).latex))
+    return pmlr_id(bibtex_last_name(encode(family).latex), suffix)
 
 
 # A PMLR section name: printable ASCII without what `sections = {name=Title|...}` splits at or

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from proceedings.pdf.layout import page_count
-from proceedings.pmlr_ids import key_stem
+from proceedings.pmlr_ids import paper_id
 from proceedings.texts import match_key
-from proceedings.volume import Paper, Track, Volume, parse_date
+from proceedings.volume import Author, Paper, Track, Volume, parse_date
 
 PageCounter = Callable[[Path], int]
 
@@ -126,11 +126,11 @@ def _keys(papers: list[Paper], year: int) -> dict[str, str]:
         if paper.pmlr_key:
             keys[paper.id] = paper.pmlr_key
             continue
-        base = key_stem(paper.authors[0]) if paper.authors else ""
+        first = paper.authors[0] if paper.authors else Author("", "", "paper")
         candidate = next(
-            f"{base}{year % 100:02d}{suffix}"
-            for suffix in _suffixes()
-            if f"{base}{year % 100:02d}{suffix}" not in used
+            key
+            for key in (paper_id(first, f"{year % 100:02d}{letter}") for letter in _suffixes())
+            if key not in used
         )
         used.add(candidate)
         keys[paper.id] = candidate
