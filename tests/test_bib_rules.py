@@ -427,12 +427,8 @@ def test_pages() -> None:
 
 
 def test_sections() -> None:
-    assert found(PMLR / "sections.bib") == [
-        ("PMLR019", 15),
-        ("PMLR019", 15),
-        ("PMLR019", 15),
-        ("PMLR019", 31),
-    ]
+    # `tiny` alone is a section titled "tiny", and `bad name` a name, as PMLR reads them.
+    assert found(PMLR / "sections.bib") == [("PMLR019", 15), ("PMLR019", 31)]
     assert found(PMLR / "sections_single.bib") == [("PMLR019", 16)]
     assert found(PMLR / "sections_none.bib") == [("PMLR019", 22)]
 
