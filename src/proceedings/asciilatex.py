@@ -508,8 +508,8 @@ def encode(text: str) -> Encoded:
 
     White space and line breaks collapse to one space; formulas are kept as written but for
     what PMLR's checker refuses or its decoder rewrites in them (`\\{`, primes; `\\(...\\)` is
-    written `$...$`); accents, typography, Greek and symbols are written as in the table above; `\\ % & # ^ ~` of running text are escaped so that PMLR's pages show
-    them; `_`, `$` and balanced braces are written as they are (PMLR's checker refuses `\\_`,
+    written `$...$`); accents, typography, Greek and symbols are written as in the table
+    above; `\\ % & # ^ ~` of running text are escaped so that PMLR's pages show them; `_`, `$` and balanced braces are written as they are (PMLR's checker refuses `\\_`,
     `\\$`, `\\{`); an unbalanced brace becomes `\\textbraceleft{}`. Characters without a form
     are left out and listed in `unmapped`. Titles, abstracts and names are written alike.
     """
