@@ -506,12 +506,14 @@ def clusters(text: str) -> Iterator[str]:
 def encode(text: str) -> Encoded:
     """`text` (UTF-8, `$...$` math) as one line of ASCII LaTeX for PMLR's bib.
 
-    White space and line breaks collapse to one space; formulas are kept as written but for
-    what PMLR's checker refuses or its decoder rewrites in them (`\\{`, primes; `\\(...\\)` is
-    written `$...$`); accents, typography, Greek and symbols are written as in the table
-    above; `\\ % & # ^ ~` of running text are escaped so that PMLR's pages show them; `_`, `$` and balanced braces are written as they are (PMLR's checker refuses `\\_`,
-    `\\$`, `\\{`); an unbalanced brace becomes `\\textbraceleft{}`. Characters without a form
-    are left out and listed in `unmapped`. Titles, abstracts and names are written alike.
+    White space and line breaks collapse to one space. Formulas are kept as written but for
+    what PMLR's checker refuses or its decoder rewrites in them (`\\{`, primes), and
+    `\\(...\\)` is written `$...$`. Accents, typography, Greek and symbols are written as in
+    the table above. `\\ % & # ^ ~` of running text are escaped so that PMLR's pages show
+    them; `_`, `$` and balanced braces are written as they are (PMLR's checker refuses
+    `\\_`, `\\$`, `\\{`); an unbalanced brace becomes `\\textbraceleft{}`. Characters
+    without a form are left out and listed in `unmapped`. Titles, abstracts and names are
+    written alike.
     """
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
     # Only breaking white space collapses: a no-break space is written `~`.
