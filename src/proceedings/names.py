@@ -56,6 +56,7 @@ class PrintedText:
 
     rows: tuple[str, ...]
     words: tuple[Word | None, ...]
+    loose_accents: frozenset[int] = frozenset()  # rows whose accents the text layer lost track of
 
     def show(self, first: int, last: int) -> str:
         """The words `first`..`last` as the page prints them."""
@@ -77,6 +78,8 @@ class PrintedText:
 def printed_text(rows: list[str]) -> PrintedText:
     """The words of `rows` (a title block, top to bottom), addresses and marks left out."""
     words: list[Word | None] = []
+    loose = frozenset(number for number, row in enumerate(rows) if _UNJOINED.search(row))
+    rows = [_DETACHED.sub(lambda found: "" if " " in found[0] else found[0], row) for row in rows]
     for number, raw in enumerate(rows):
         text = _ADDRESSES.sub(lambda found: "," + " " * (len(found.group(0)) - 1), raw)
         previous_end = 0
@@ -109,7 +112,7 @@ def printed_text(rows: list[str]) -> PrintedText:
                 words.append(None)
         if _SEPARATOR.search(text, previous_end):  # "Smith," ending a line
             words.append(None)
-    return PrintedText(rows=tuple(rows), words=tuple(words))
+    return PrintedText(rows=tuple(rows), words=tuple(words), loose_accents=loose)
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,13 @@ def find_name(name: str, given: str, family: str, text: PrintedText) -> Found | 
     _, first, last = best
     printed = text.show(first, last)
     rows = {word.row for word in text.words[first : last + 1] if word is not None}
-    loose = any(_UNJOINED.search(text.rows[row]) for row in rows)
+    loose = bool(rows & text.loose_accents)
     spellings = {_strict(name, loose), _strict(f"{given} {family}", loose)}
     same = _strict(printed, loose) in spellings
     return Found(printed=printed, same=same, first=first, last=last)
 
 
-def nearest_name(name: str, text: PrintedText, *, cutoff: float = 0.75) -> str | None:
+def nearest_name(name: str, text: PrintedText, *, cutoff: float = 0.8) -> str | None:
     """The run of printed words closest in letters to `name`, when it is close: a typo,
     two words glued ("MohammadAli"), a name that wrapped onto the next line."""
     target = match_key(name)
@@ -361,6 +364,9 @@ _SPACING_ACCENT = re.compile(f"([{''.join(_SPACING_ACCENTS)}])\\s?([^\\W\\d_])")
 # A spacing accent that stands apart from any letter: the text layer lost track of which
 # letter it sits on ("Fernandez ´"), so accents of that row say nothing.
 _UNJOINED = re.compile("[\u00a8\u00b4\u02c6\u02dc\u00b8\u02da\u02c7\u00af\u02d8\u02d9\u02dd\u02db]")
+# The same, set between two pieces of a word ("Moroll ´ on", "Mar ´ ´ıa"): taken out, so
+# that the pieces are one word again.
+_DETACHED = re.compile(f"(?<=[^\\W\\d_])(?: ?{_UNJOINED.pattern})+ ?(?=[^\\W\\d_])")
 _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014]")
 
 
@@ -372,9 +378,11 @@ def _strict(text: str, loose: bool = False) -> str:
         text,
     )
     text = _DASHES.sub("-", text.replace("\u00ad", "")).casefold()
-    if loose:
+    if loose:  # a dotless i is what a text layer leaves of an i under a lost accent
         text = "".join(
-            char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+            char
+            for char in unicodedata.normalize("NFKD", text.replace("\u0131", "i"))
+            if not unicodedata.combining(char)
         )
     text = unicodedata.normalize("NFC", text)
     return "".join(char for char in text if char.isalpha() or char == "-")
@@ -451,14 +459,26 @@ def locate(name: str, given: str, family: str, text: PrintedText) -> tuple[int, 
     """The first and last word of `text` where the person `name` stands, in any spelling
     `find_name` accepts or with an affiliation mark glued on; None when not found."""
     found = find_name(name, given, family, text)
-    return (found.first, found.last) if found else _glued_span(match_key(name), text)
+    return (found.first, found.last) if found else glued_span(name, given, family, text)
 
 
-def _glued_span(key: str, text: PrintedText) -> tuple[int, int] | None:
-    """The words whose letters spell `key` with at most two letters more at the end: an
-    affiliation mark set as a letter and glued to the name."""
-    if not key:
-        return None
+def glued_span(name: str, given: str, family: str, text: PrintedText) -> tuple[int, int] | None:
+    """The words that spell `name` letter for letter, where a text layer glued words
+    together or set an affiliation mark as a letter on the name ("Jonathan Mamoui").
+
+    Up to two letters more at the end are marks only after a family name of four letters
+    or more: "Liu" is another person than "Li", and "Bergman" than "Berg".
+    """
+    last = (_name_keys(family) or [""])[-1]
+    extra = 2 if len(last) >= 4 else 0
+    for key in dict.fromkeys((match_key(name), match_key(f"{given} {family}"))):
+        span = _spelt_span(key, extra, text) if key else None
+        if span is not None:
+            return span
+    return None
+
+
+def _spelt_span(key: str, extra: int, text: PrintedText) -> tuple[int, int] | None:
     words = text.words
     for first, word in enumerate(words):
         if word is None or not key.startswith(word.key):
@@ -470,7 +490,7 @@ def _glued_span(key: str, text: PrintedText) -> tuple[int, int] | None:
                 break
             letters += following.key
             if len(letters) >= len(key):
-                if letters.startswith(key) and len(letters) - len(key) <= 2:
+                if letters.startswith(key) and len(letters) - len(key) <= extra:
                     return first, last
                 break
     return None

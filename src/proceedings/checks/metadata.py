@@ -11,8 +11,8 @@ from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.names import (
     PrintedText,
     find_name,
+    glued_span,
     has_organisation_word,
-    locate,
     nearest_name,
     printed_text,
     unlisted_names,
@@ -139,8 +139,7 @@ def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
     fix="Write it in papers.yaml as the PDF prints it, or correct the PDF.",
 )
 def spelt_differently(paper: CheckedPaper) -> Iterator[Violation]:
-    """The PDF's first page prints an author's name or the title in another form than the
-    metadata.
+    """An author's name or the title, printed on the PDF's first page in another form.
 
     ## What it catches
     An author printed with middle names or initials that the metadata lacks, or the other way
@@ -200,7 +199,6 @@ class _TitleBlock:
 
     title_key: str
     names: PrintedText  # a row of it for each of `lines`
-    names_key: str
     lines: tuple[Line, ...]  # the block's lines, top to bottom, down to an "Editors:" line
     authors: dict[int, _Lookup] = field(default_factory=dict)  # by position in papers.yaml
 
@@ -232,11 +230,12 @@ def _find_author(author: Author, block: _TitleBlock) -> _Lookup:
             other = _Lookup(found.printed, (found.first, found.last))
     if other is not None:
         return other
-    # A text layer without spaces between words, or with affiliation letters glued to the
-    # name ("Jonathan Mamoui"), leaves no words to compare: the letters alone decide.
+    # A text layer that glued words together, or set affiliation letters on the name
+    # ("Jonathan Mamoui"), leaves words to compare letter for letter.
     for name, given, family in spellings:
-        if match_key(name) and match_key(name) in block.names_key:
-            return _Lookup("", locate(name, given, family, block.names))
+        span = glued_span(name, given, family, block.names)
+        if span is not None:
+            return _Lookup("", span)
     return _Lookup(None, None)
 
 
@@ -278,7 +277,6 @@ def _title_block(paper: CheckedPaper) -> _TitleBlock:
         block = _TitleBlock(
             title_key=_title_key(" ".join(_text(row) for row in rows)),
             names=names,
-            names_key="".join(word.key for word in names.words if word is not None),
             lines=lines,
         )
         paper.notes["title_block"] = block
