@@ -44,9 +44,12 @@ def person(author: Author, where: str) -> str:
         parts = split_name(author.latin)
         family, given = (parts.family, parts.given) if parts else (author.latin, "")
     name = bib_text(family, where)
+    if not given:
+        # A name of one word: PMLR's checker takes it braced, as it takes an organisation's.
+        return f"{{{name}}}"
     if author.suffix:
         name += f", {bib_text(author.suffix, where)}"
-    return f"{name}, {bib_text(given, where)}" if given else name
+    return f"{name}, {bib_text(given, where)}"
 
 
 def people(authors: Iterable[Author], where: str) -> str:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from proceedings.asciilatex import encode
+from proceedings.bib.text import comparable
 from proceedings.checks import Violation, rule
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
 from proceedings.pmlr_ids import section_names
@@ -265,7 +267,7 @@ def duplicate_title(sources: VolumeSources) -> Iterator[Violation]:
     ## How to fix
     Give each entry its own paper's title.
     """
-    yield from _duplicates(sources, "title", match_key, "title")
+    yield from _duplicates(sources, "title", _title_key, "title")
 
 
 @rule(
@@ -279,7 +281,9 @@ def name_unsplittable(sources: VolumeSources) -> Iterator[Violation]:
     """An author's name cannot be split into given and family names.
 
     ## What it catches
-    A one-word name ("Madonna") with no explicit `given`/`family`.
+    A one-word name ("Madonna") with no explicit `given`/`family`: it is published as one
+    name, braced (`{Madonna}`). An error when the word has more than one accented letter:
+    PMLR's checker refuses such a braced name.
 
     ## Why it matters
     PMLR lists authors as `Family, Given`; the author index sorts by family name.
@@ -300,11 +304,20 @@ def name_unsplittable(sources: VolumeSources) -> Iterator[Violation]:
                 continue
             if author_parts(author) is None:
                 path: PathKey = ("papers", index, "authors", number, "name")
+                # PMLR's checker takes a one-word name braced (`{Madonna}`), with at most one
+                # brace group inside: one accented letter.
+                groups = encode(author["name"]).latex.count("{")
                 yield Violation(
                     f"{format_path(path)}: {author['name']!r} cannot be split into given and "
-                    "family names",
+                    "family names"
+                    + (
+                        "; PMLR's checker refuses it as one word with more than one accent"
+                        if groups > 1
+                        else "; it is published as one name"
+                    ),
                     file=source.file,
                     line=source.line(path),
+                    severity=Severity.ERROR if groups > 1 else None,
                 )
 
 
@@ -423,6 +436,12 @@ def _track_ids(sources: VolumeSources) -> set[str]:
         for track in tracks
         if isinstance(track, dict) and isinstance(track.get("id"), str)
     }
+
+
+def _title_key(title: str) -> str:
+    """Titles compared as PMLR020 compares them in the bib the build writes: "∞" and "∞." are
+    one title, `$\\infty$` once written."""
+    return comparable(encode(title).latex) or match_key(title)
 
 
 def _duplicates(sources: VolumeSources, name: str, key: Any, noun: str) -> Iterator[Violation]:
