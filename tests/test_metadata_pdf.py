@@ -343,12 +343,16 @@ def test_another_papers_title_is_an_error(tmp_path: Path) -> None:
 
 
 def test_two_column_author_line_in_pieces(tmp_path: Path) -> None:
-    # AAAI: the author line is set in pieces, and the two columns start at the abstract.
+    # AAAI: affiliation marks cut the author line into pieces, and the piece in the right
+    # half is read with the right column, after the left column's abstract.
     lines = [
         Text("A Cognitive Architecture for Online Structuring", 99, size=14, bold=True, x=70),
-        Text("Evgenii Dzhivelikian1", 140, size=12, bold=True, x=130),
-        Text(", Nikita Bainaev-Mangilev2", 140, size=12, bold=True, x=262),
-        Text(", Aleksandr Panov1, 2", 140, size=12, bold=True, x=420),
+        Text("Evgenii Dzhivelikian", 140, size=12, bold=True, x=100),
+        Text("1", 137, size=7, x=222),
+        Text(", Nikita Bainaev-Mangilev", 140, size=12, bold=True, x=226),
+        Text("2", 137, size=7, x=383),
+        Text(", Aleksandr Panov", 140, size=12, bold=True, x=387),
+        Text("1, 2", 137, size=7, x=492),
         Text("1Cognitive AI Systems Lab", 157, size=7, x=250),
         Text("Abstract", 219, bold=True, x=155),
     ]
@@ -356,6 +360,9 @@ def test_two_column_author_line_in_pieces(tmp_path: Path) -> None:
         lines.append(Text("Cognitive maps provide a framework for", 237 + 10 * row, size=9, x=64))
         lines.append(Text("models usually rely on backpropagation", 219 + 10 * row, size=9, x=330))
     pdf = build_page(tmp_path / "p.pdf", lines)
+    with open_document(pdf) as document:
+        order = [line.text for line in document.pages[0].lines]
+    assert order.index("Abstract") < order.index(", Aleksandr Panov1, 2")  # what the test is for
     names = ["Evgenii Dzhivelikian", "Nikita Bainaev-Mangilev", "Aleksandr Panov"]
     assert findings(pdf, names, "A Cognitive Architecture for Online Structuring") == []
 
@@ -374,7 +381,7 @@ def test_check_reports_a_spelling_difference_as_a_warning(tmp_path: Path) -> Non
     }
     (root / "volume.yaml").write_text(VOLUME_YAML, encoding="utf-8")
     (root / "papers.yaml").write_text(yaml.safe_dump({"papers": [entry]}), encoding="utf-8")
-    code, report = check_json(root, "--select", "META")
+    code, report = check_json(str(root), "--select", "META")
     assert code == 0
     ((finding),) = report["papers"][0]["findings"]
     assert (finding["code"], finding["severity"]) == ("META004", "warning")

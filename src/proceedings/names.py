@@ -2,9 +2,10 @@
 
 A person's name reaches the page in many forms: with or without middle names and initials
 ("Timothy M. Hospedales"), given and family swapped, a hyphen dropped, accents lost or added,
-followed by affiliation marks ("Zhang1*,"). `PrintedText` reads the title block of a page
+followed by affiliation marks ("Zhang1*,"). `printed_text` reads the title block of a page
 into words; `find_name` finds the words that spell the same person as a metadata name, and
-says whether they spell it the same way.
+says whether they spell it the same way; `unlisted_names` finds the printed names that no
+author of the metadata accounts for.
 """
 
 from __future__ import annotations
@@ -132,8 +133,9 @@ def find_name(name: str, given: str, family: str, text: PrintedText) -> Found | 
     The family name must be printed in full (accents and hyphens aside); the given names
     must agree where both sides have them, in full, shortened ("Kim" for "Kimberly") or as
     initials. Middle names or initials may stand on one side only, and the order may be
-    swapped. A shared initial alone does not make "John A. Smith" the "Mary A. Smith" on the
-    page.
+    swapped. Two or more given names printed in full may come with the family name as an
+    initial ("R. Gnana Praveen"). A shared initial alone does not make "John A. Smith" the
+    "Mary A. Smith" on the page.
     """
     meta = [(key, False) for key in _name_keys(given)] + [(key, True) for key in _name_keys(family)]
     best: tuple[tuple[int, bool, int, int], int, int] | None = None
@@ -408,12 +410,12 @@ def unlisted_names(
 ) -> list[str]:
     """Printed names that the authors found in `text` do not account for.
 
-    `found` holds the first and last word of each author found (`locate`) and the author's
-    given and family names. The words left over, in `rows` (all rows when None), that form
-    runs of two or more capitalised words (lower-case particles allowed inside) are names
-    no author accounts for. A run with a word of an institution's name, or made of the name
-    words of authors found on the same row (an address "Ai Ti@..." printed with spaces), is
-    left out.
+    `found` holds, for each author found (by `find_name` or `glued_span`), the first and last
+    of its words and the author's given and family names. The words left over in `rows` (all
+    rows when None) that form runs of two or more capitalised words (lower-case particles
+    allowed inside) are names no author accounts for. A run with a word of an institution's
+    name, or made of the name words of authors found on the same row (an address "Ai Ti@..."
+    printed with spaces), is left out.
     """
     covered: set[int] = set()
     echoes: dict[int, set[str]] = {}  # row -> name words of the authors found on it
@@ -453,13 +455,6 @@ def unlisted_names(
         index = last + 1
     close()
     return found_names
-
-
-def locate(name: str, given: str, family: str, text: PrintedText) -> tuple[int, int] | None:
-    """The first and last word of `text` where the person `name` stands, in any spelling
-    `find_name` accepts or with an affiliation mark glued on; None when not found."""
-    found = find_name(name, given, family, text)
-    return (found.first, found.last) if found else glued_span(name, given, family, text)
 
 
 def glued_span(name: str, given: str, family: str, text: PrintedText) -> tuple[int, int] | None:
