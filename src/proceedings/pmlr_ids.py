@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from proceedings.asciilatex import bibtex_last_name, encode, pmlr_id
 from proceedings.texts import FOLD, split_name
@@ -51,3 +52,30 @@ def section_slug(text: str) -> str:
     """`Model Design \\& Architecture` -> `model-design-architecture`."""
     folded = unicodedata.normalize("NFKD", text.translate(FOLD)).encode("ascii", "ignore")
     return re.sub(r"[^a-z0-9]+", "-", folded.decode("ascii").lower()).strip("-") or "section"
+
+
+# The kinds of supplementary file PMLR publishes beside a paper (`<key>-supp.<ext>`).
+SUPPLEMENTARY_EXTENSIONS = ("pdf", "zip", "tar.gz")
+
+
+def supplementary_extension(path: Path | None) -> str | None:
+    """The extension PMLR would give `path` (`tar.gz` whole), or None when it takes no such
+    file."""
+    if path is None:
+        return None
+    name = path.name.lower()
+    return next((ext for ext in SUPPLEMENTARY_EXTENSIONS if name.endswith(f".{ext}")), None)
+
+
+# A `pmlr_key` given in the metadata: what PMLR's ids are made of, so that it is a safe file
+# name too.
+PMLR_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+
+# What a file name written by the build may hold: PMLR's own ids are letters, digits and `-`.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+def safe_name(name: str) -> bool:
+    """True when `name` can be a file name of the build or the volume: ASCII letters, digits,
+    `.`, `_`, `-`, not starting with a dot, under 200 characters, no `..`."""
+    return bool(SAFE_NAME.match(name)) and ".." not in name

@@ -411,6 +411,7 @@ papers:
     title: "Adaptive Batch Scaling Does Not Survive a Tuned Baseline"
     authors:
       - name: Ada Example
+      - name: Ben Sample
     abstract: A tiny paper on the same question.
     track: tiny
     archival: false

@@ -30,7 +30,7 @@ CASES: dict[str, tuple[int, list[tuple[str, str, int, str]]]] = {
     "alias_bomb": (UNREADABLE, [("VOL001", "papers.yaml", 1, "uses a YAML alias")]),
     "alias_bomb_volume": (UNREADABLE, [("VOL001", "volume.yaml", 1, "uses a YAML alias")]),
     "invalid_utf8": (UNREADABLE, [("VOL001", "papers.yaml", 7, "is not valid UTF-8 text")]),
-    "deep_nesting": (UNREADABLE, [("VOL001", "papers.yaml", 18, "more than 100 levels deep")]),
+    "deep_nesting": (UNREADABLE, [("VOL001", "papers.yaml", 19, "more than 100 levels deep")]),
     # libyaml refuses the escape; PyYAML's own parser is tested in test_lone_surrogate_...
     "lone_surrogate": (UNREADABLE, [("VOL001", "papers.yaml", 3, "invalid Unicode character")]),
     "abstract_10mb": (0, []),
@@ -73,6 +73,7 @@ CASES: dict[str, tuple[int, list[tuple[str, str, int, str]]]] = {
             ("VOL011", "volume.yaml", 9, "'2026-13-45' is not a date"),
             ("VOL003", "papers.yaml", 10, "archival: must be true or false, not the text 'maybe'"),
             ("VOL007", "papers.yaml", 2, "the PDF pdf/99999"),
+            ("VOL013", "papers.yaml", 2, "papers[0].id: '99999"),
         ],
     ),
     "nul_in_path": (ERRORS, [("VOL007", "papers.yaml", 10, "papers[0]: the PDF pdf/1")]),

@@ -114,6 +114,7 @@ def _build_parts(
     # Imported here: the LaTeX machinery is only needed by a build.
     from proceedings.build.frontmatter import FrontmatterError, build_frontmatter
     from proceedings.build.latex import LatexError
+    from proceedings.build.output import OutputPathError
     from proceedings.build.pmlr import PmlrError, write_pmlr
     from proceedings.build.site import write_site
     from proceedings.build.volume_pdf import VolumeError, assemble_volume, stamp_sheet
@@ -133,7 +134,7 @@ def _build_parts(
                 shutil.rmtree(pmlr_dir)
             try:
                 bib = write_pmlr(plan, pmlr_dir)
-            except PmlrError as error:
+            except (PmlrError, OutputPathError) as error:
                 raise BuildError(str(error)) from None
             pmlr = background.submit(_validate_bib, bib)
             result.outputs["pmlr"] = bib

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from proceedings.asciilatex import encode
+from proceedings.build.output import output_path
 from proceedings.build.plan import Plan, PlannedPaper
-from proceedings.pmlr_ids import section_names
+from proceedings.pmlr_ids import section_names, supplementary_extension
 from proceedings.texts import split_name
 from proceedings.volume import Author, parse_date
 
@@ -124,22 +125,25 @@ def _paper_entry(plan: Plan, item: PlannedPaper) -> str:
 
 
 def supp_name(item: PlannedPaper) -> str:
+    """`<key>-supp.<ext>` with the extension of the supplementary file, as PMLR names it."""
     supplementary = item.paper.supplementary
-    suffix = supplementary.suffix.lower() if supplementary is not None else ".pdf"
-    return f"{item.key}-supp{suffix}"
+    return f"{item.key}-supp.{supplementary_extension(supplementary) or 'pdf'}"
 
 
 def write_pmlr(plan: Plan, out_dir: Path) -> Path:
-    """Write the bib and the renamed PDFs into `out_dir` (flat); return the bib's path."""
+    """Write the bib and the renamed PDFs into `out_dir` (flat); return the bib's path.
+
+    Raises `OutputPathError` for a key that cannot be a file name there (`check` reports
+    such keys first, VOL013)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shortname = str(plan.volume.proceedings.get("shortname", "volume"))
-    bib = out_dir / f"{slug(shortname)}.bib"
+    bib = output_path(out_dir, f"{slug(shortname)}.bib")
     bib.write_text(render_bib(plan), encoding="ascii")
     for item in plan.archival:
         assert item.paper.pdf is not None
-        shutil.copyfile(item.paper.pdf, out_dir / f"{item.key}.pdf")
+        shutil.copyfile(item.paper.pdf, output_path(out_dir, f"{item.key}.pdf"))
         if item.paper.supplementary is not None and item.paper.supplementary.is_file():
-            shutil.copyfile(item.paper.supplementary, out_dir / supp_name(item))
+            shutil.copyfile(item.paper.supplementary, output_path(out_dir, supp_name(item)))
     return bib
 
 

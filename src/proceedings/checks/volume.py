@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from proceedings.asciilatex import encode
 from proceedings.bib.text import comparable
 from proceedings.checks import Violation, rule
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
-from proceedings.pmlr_ids import section_names
+from proceedings.pmlr_ids import PMLR_KEY, safe_name, section_names, supplementary_extension
 from proceedings.report import Severity
 from proceedings.texts import match_key
 from proceedings.volume import (
@@ -522,3 +523,64 @@ def track_section(sources: VolumeSources) -> Iterator[Violation]:
                 line=source.line(path),
             )
         seen.setdefault(name, position)
+
+
+@rule(
+    "VOL013",
+    "unsafe-name",
+    Severity.ERROR,
+    fix="Use ASCII letters, digits, `-` and `_` (a `pmlr_key` in lower case, like `toner26a`).",
+    subject="volume",
+)
+def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
+    """A paper id or `pmlr_key` that cannot be a file name, or a supplementary file PMLR
+    does not take.
+
+    ## What it catches
+    An `id` that is not letters, digits, `.`, `_` and `-` (it names `pdf/<id>.pdf`: `../x`,
+    `a/b`, a NUL, 200 characters or more); a `pmlr_key` that is not PMLR's form of an id
+    (lower-case letters, digits, `-`, `_`), such as `../../pdf/17`; a supplementary file that is
+    not a `.pdf`, `.zip` or `.tar.gz`.
+
+    ## Why it matters
+    These names become files of the PMLR upload (`<key>.pdf`, `<key>-supp.zip`) and paths of
+    the volume: a key with `../` in it would write outside the build and overwrite other
+    files; PMLR publishes supplementary material only as PDF, zip or tar.gz.
+
+    ## How to fix
+    Rename the id or key; pack the supplementary material as a zip.
+    """
+    for index, entry, source in _papers(sources):
+        paper_id = entry.get("id")
+        if isinstance(paper_id, (str, int)) and not isinstance(paper_id, bool):
+            text = str(paper_id).strip()
+            if text and not safe_name(text):
+                path: PathKey = ("papers", index, "id")
+                shown = text if len(text) <= 60 else text[:40] + f"... ({len(text)} characters)"
+                yield Violation(
+                    f"{format_path(path)}: {shown!r} cannot name the paper's files",
+                    file=source.file,
+                    line=source.line(path),
+                )
+        key = entry.get("pmlr_key")
+        if isinstance(key, str) and key.strip() and not PMLR_KEY.match(key.strip()):
+            path = ("papers", index, "pmlr_key")
+            yield Violation(
+                f"{format_path(path)}: {key!r} is not a PMLR id (lower-case letters, digits, "
+                "`-`, `_`)",
+                file=source.file,
+                line=source.line(path),
+            )
+        supplementary = entry.get("supplementary")
+        if (
+            isinstance(supplementary, str)
+            and supplementary.strip()
+            and supplementary_extension(Path(supplementary.strip())) is None
+        ):
+            path = ("papers", index, "supplementary")
+            yield Violation(
+                f"{format_path(path)}: {supplementary!r} is not a .pdf, .zip or .tar.gz "
+                "file, which PMLR publishes beside a paper",
+                file=source.file,
+                line=source.line(path),
+            )
