@@ -226,6 +226,33 @@ def test_hostile_title_is_printed_literally_and_runs_nothing(tmp_path: Path) -> 
     assert r"100\% of" in bib
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("openreview", "X}, pdf = {https://evil.example/x.pdf}, note = {y"),
+        ("pmlr_key", "../../pdf/1"),
+        ("pmlr_key", "/tmp/anywhere"),
+        ("id", "../../etc/passwd"),
+    ],
+)
+def test_a_value_that_would_break_out_of_the_bib_or_the_folder_is_refused(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    volume = make_volume(tmp_path / "papers", [FIXTURE_PAPERS / "tiny_pass.pdf"])
+    papers = yaml.safe_load((volume / "papers.yaml").read_text())
+    papers["papers"][0][field] = value
+    (volume / "papers.yaml").write_text(yaml.safe_dump(papers))
+    before = {path: path.read_bytes() for path in volume.rglob("*") if path.is_file()}
+    check = run_cli("check", str(volume), "--format", "json")
+    assert check.exit_code == 1
+    assert value[:20] in check.output
+    with pytest.raises(BuildError):
+        build_volume(volume, tmp_path / "build", only=("pmlr",), check_papers=False)
+    assert not (tmp_path / "build" / "pmlr").exists()
+    assert {path: path.read_bytes() for path in volume.rglob("*") if path.is_file()} == before
+    assert not list(tmp_path.glob("pdf")) and not Path("/tmp/anywhere.pdf").exists()
+
+
 LINKED = r"""\documentclass{article}
 \usepackage[hidelinks]{hyperref}
 \begin{document}

@@ -79,3 +79,27 @@ def safe_name(name: str) -> bool:
     """True when `name` can be a file name of the build or the volume: ASCII letters, digits,
     `.`, `_`, `-`, not starting with a dot, under 200 characters, no `..`."""
     return bool(SAFE_NAME.match(name)) and ".." not in name
+
+
+# Fields written into the PMLR bib as they are (no LaTeX): what each may hold, so that no
+# value can close its braces and add a field of its own (`X}, pdf = {https://...`).
+RAW_FIELDS = {
+    "openreview": (re.compile(r"^[A-Za-z0-9_-]{1,100}$"), "letters, digits, `-` and `_`"),
+    "conference_url": (
+        re.compile(r"^https?://[^\s{}\\\"<>]{1,2000}$"),
+        "an http(s) address without spaces, braces, quotes or backslashes",
+    ),
+    "volume": (re.compile(r"^[0-9]{1,6}$"), "a number"),
+    "year": (re.compile(r"^[0-9]{4}$"), "a four-digit year"),
+    "conference_number": (re.compile(r"^[0-9]{1,4}$"), "a number"),
+}
+
+
+def raw_field_problem(name: str, value: object) -> str | None:
+    """Why `value` cannot be written raw as the bib field `name`, or None when it can."""
+    pattern, form = RAW_FIELDS[name]
+    text = str(value).strip()
+    if isinstance(value, bool) or not pattern.match(text):
+        shown = text if len(text) <= 60 else text[:40] + "..."
+        return f"{shown!r} is not {form}"
+    return None

@@ -16,7 +16,7 @@ from pathlib import Path
 from proceedings.asciilatex import encode
 from proceedings.build.output import output_path
 from proceedings.build.plan import Plan, PlannedPaper
-from proceedings.pmlr_ids import section_names, supplementary_extension
+from proceedings.pmlr_ids import raw_field_problem, section_names, supplementary_extension
 from proceedings.texts import split_name
 from proceedings.volume import Author, parse_date
 
@@ -84,15 +84,17 @@ def _proceedings_entry(plan: Plan) -> str:
     lines.append(
         _field("shortname", bib_text(str(fields.get("shortname", "")), f"{where}.shortname"))
     )
-    lines.append(_field("year", str(fields.get("year", ""))))
+    lines.append(_field("year", _raw("year", fields.get("year", ""), f"{where}.year")))
     lines.append(_field("editor", people([e for e in editors if e], f"{where}.editors")))
-    lines.append(_field("volume", str(fields.get("volume", ""))))
+    lines.append(_field("volume", _raw("volume", fields.get("volume", ""), f"{where}.volume")))
     for name in ("start", "end", "published"):
         date = parse_date(fields.get(name))
-        lines.append(_field(name, date.isoformat() if date else str(fields.get(name, ""))))
+        if date is None:
+            raise PmlrError(f"{where}.{name}: {fields.get(name)!r} is not a date YYYY-MM-DD")
+        lines.append(_field(name, date.isoformat()))
     lines.append(_field("address", bib_text(str(fields.get("address", "")), f"{where}.address")))
-    lines.append(_field("conference_url", str(fields.get("conference_url", ""))))
-    lines.append(_field("conference_number", str(fields.get("conference_number", ""))))
+    for name in ("conference_url", "conference_number"):
+        lines.append(_field(name, _raw(name, fields.get(name, ""), f"{where}.{name}")))
     tracks = plan.by_track()
     if len(tracks) > 1:
         names = section_names(plan.volume.tracks)
@@ -117,11 +119,22 @@ def _paper_entry(plan: Plan, item: PlannedPaper) -> str:
     if len(plan.by_track()) > 1:
         lines.append(_field("section", section_names(plan.volume.tracks)[item.track.id]))
     if paper.openreview:
-        lines.append(_field("openreview", paper.openreview))
+        lines.append(
+            _field("openreview", _raw("openreview", paper.openreview, f"{where} openreview"))
+        )
     if paper.supplementary is not None:
         lines.append(_field("supplementary", f"Supplementary:{supp_name(item)}"))
     lines.append("}\n")
     return "".join(lines)
+
+
+def _raw(name: str, value: object, where: str) -> str:
+    """A field written as it is (an id, an address, a number), refused when it could break
+    out of its braces; `check` reports the same (VOL014)."""
+    problem = raw_field_problem(name, value)
+    if problem is not None:
+        raise PmlrError(f"{where}: {problem}")
+    return str(value).strip()
 
 
 def supp_name(item: PlannedPaper) -> str:

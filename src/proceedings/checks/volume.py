@@ -11,7 +11,13 @@ from proceedings.asciilatex import encode
 from proceedings.bib.text import comparable
 from proceedings.checks import Violation, rule
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
-from proceedings.pmlr_ids import PMLR_KEY, safe_name, section_names, supplementary_extension
+from proceedings.pmlr_ids import (
+    PMLR_KEY,
+    raw_field_problem,
+    safe_name,
+    section_names,
+    supplementary_extension,
+)
 from proceedings.report import Severity
 from proceedings.texts import match_key
 from proceedings.volume import (
@@ -584,3 +590,52 @@ def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
                 file=source.file,
                 line=source.line(path),
             )
+
+
+@rule(
+    "VOL014",
+    "raw-field",
+    Severity.ERROR,
+    fix="Write the OpenReview forum id, the address or the number alone, as the message says.",
+    subject="volume",
+)
+def raw_field(sources: VolumeSources) -> Iterator[Violation]:
+    """A field the PMLR bib carries as it is that holds more than its kind of value.
+
+    ## What it catches
+    A paper's `openreview` that is not a forum id (letters, digits, `-`, `_`), a
+    `conference_url` that is not an http(s) address without spaces, braces or quotes, and a
+    `volume`, `year` or `conference_number` that is not a number.
+
+    ## Why it matters
+    These values are written into the bib without LaTeX; a brace in one (`X}, pdf =
+    {https://...`) would close the field and add another to the published entry.
+
+    ## How to fix
+    Give the value alone: `openreview: AbC123xyz`, `conference_url: https://...`.
+    """
+    volume = sources.volume
+    fields = (
+        volume.data.get("proceedings")
+        if volume is not None and isinstance(volume.data, dict)
+        else None
+    )
+    if volume is not None and isinstance(fields, dict):
+        for name in ("conference_url", "volume", "year", "conference_number"):
+            value = fields.get(name)
+            if value is not None and not isinstance(value, (dict, list)):
+                problem = raw_field_problem(name, value)
+                if problem is not None:
+                    path: PathKey = ("proceedings", name)
+                    yield Violation(
+                        f"{format_path(path)}: {problem}", file=volume.file, line=volume.line(path)
+                    )
+    for index, entry, source in _papers(sources):
+        value = entry.get("openreview")
+        if isinstance(value, (str, int)) and str(value).strip():
+            problem = raw_field_problem("openreview", value)
+            if problem is not None:
+                path = ("papers", index, "openreview")
+                yield Violation(
+                    f"{format_path(path)}: {problem}", file=source.file, line=source.line(path)
+                )
