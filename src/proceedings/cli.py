@@ -10,7 +10,7 @@ import click
 
 from proceedings import __version__
 from proceedings.bib import check_bib
-from proceedings.build.pipeline import PARTS, BuildError, build_volume
+from proceedings.build.pipeline import PARTS, BuildError, OutputFolderError, build_volume
 from proceedings.check import TRACK_LIMITS, CheckOptions, Progress, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.openreview import (
@@ -222,8 +222,6 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
     if not is_volume(root):
         raise click.UsageError(f"{root} is not a volume folder (no {PAPERS_FILE} in it)")
     parts = _parts(only)
-    if out.resolve() == root.resolve() or root.resolve() in out.resolve().parents:
-        raise click.UsageError("the output folder must not be inside the volume folder")
     try:
         result = build_volume(
             root,
@@ -233,6 +231,8 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
             progress=_progress,
             counter=_progress_bar if sys.stderr.isatty() else None,
         )
+    except OutputFolderError as error:
+        raise _OutputRefused(str(error)) from None
     except BuildError as error:
         if error.findings:
             click.echo(
@@ -254,6 +254,12 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
             f"see {out / 'report.json'} or run `proceedings check {root}`"
         )
     click.echo(f"Built {root} into {out} in {result.seconds:.1f} s.")
+
+
+class _OutputRefused(click.ClickException):
+    """An output folder the build will not replace: a usage error, and nothing was written."""
+
+    exit_code = 2
 
 
 def _parts(only: str | None) -> tuple[str, ...]:

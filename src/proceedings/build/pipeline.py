@@ -1,14 +1,21 @@
 """`build_volume`: plan the volume, render its parts into a temporary folder, swap it in.
 
-The output folder is replaced in one rename, so an interrupted build leaves the previous one
-whole; a lock file keeps two builds from writing the same folder; inputs are only read.
+The output folder is the build's alone: it is replaced whole, so a folder that holds the
+volume, the current folder, a file the build reads or anything a build did not write is
+refused before anything is written. The new build takes the old one's place in one atomic
+exchange, so an interrupted build leaves the previous one whole; a lock file keeps two builds
+from writing the same folder; inputs are only read.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import os
+import re
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,12 +32,23 @@ from proceedings.volume import Volume, load_volume
 PARTS = ("pmlr", "frontmatter", "volume", "site")
 
 
+# Written into every build: a folder holding it may be replaced by the next build. Its text
+# never varies, so two builds of the same inputs stay byte-identical.
+MARKER = ".proceedings-build"
+MARKER_TEXT = "Written by `proceedings build`: the next build replaces this folder whole.\n"
+
+
 class BuildError(Exception):
     """The build cannot go on; `findings` holds the problems that stopped it, if any."""
 
     def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
         super().__init__(message)
         self.findings = findings or []
+
+
+class OutputFolderError(BuildError):
+    """The output folder cannot be the build's: replacing it would delete or read back files
+    that are not the build's. Raised before anything is written (a usage error)."""
 
 
 @dataclass
@@ -57,6 +75,8 @@ def build_volume(
     started = time.perf_counter()
     say = progress or (lambda message: None)
     volume, sources = load_volume(root)
+    shown = out
+    out = output_folder(volume, out)
     problems = [
         finding
         for finding in run_rules(sources, all_rules(), subject="volume")
@@ -71,30 +91,37 @@ def build_volume(
     except PlanError as error:
         raise BuildError(str(error)) from None
 
-    with _locked(out):
-        _recover(out)
-        scratch = out.parent / f".{out.name}.tmp-{os.getpid()}"
-        if scratch.exists():
-            shutil.rmtree(scratch)
-        try:
-            if out.exists() and set(only) != set(PARTS):
-                shutil.copytree(out, scratch, symlinks=True)
-            else:
-                scratch.mkdir(parents=True)
-            result = BuildResult(out=out)
-            _build_parts(plan, volume, scratch, only, result, say, counter)
-            if check_papers:
-                say("checking the papers")
-                report = check_volume(root, CheckOptions(), counter)
-                (scratch / "report.json").write_text(render_json(report), encoding="utf-8")
-                result.paper_errors = sum(paper.count(Severity.ERROR) for paper in report.papers)
-                result.outputs["report"] = scratch / "report.json"
-            _swap(scratch, out)
-        finally:
-            if scratch.exists():
-                shutil.rmtree(scratch, ignore_errors=True)
+    scratch = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    result = BuildResult(out=shown)
+    try:
+        with _locked(out):
+            _recover(out)
+            output_folder(volume, shown)  # again, now that no other build can change it
+            try:
+                if scratch.exists():
+                    shutil.rmtree(scratch)
+                if out.exists() and set(only) != set(PARTS):
+                    shutil.copytree(out, scratch, symlinks=True)
+                else:
+                    scratch.mkdir()
+                (scratch / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+                _build_parts(plan, volume, scratch, only, result, say, counter)
+                if check_papers:
+                    say("checking the papers")
+                    report = check_volume(root, CheckOptions(), counter)
+                    (scratch / "report.json").write_text(render_json(report), encoding="utf-8")
+                    result.paper_errors = sum(
+                        paper.count(Severity.ERROR) for paper in report.papers
+                    )
+                    result.outputs["report"] = scratch / "report.json"
+                _swap(scratch, out)
+            finally:
+                if scratch.exists():
+                    shutil.rmtree(scratch, ignore_errors=True)
+    except OSError as error:
+        raise BuildError(_os_message(error, shown, out)) from None
     result.outputs = {  # in the order of PARTS, whatever order they were finished in
-        part: out / result.outputs[part].relative_to(scratch)
+        part: shown / result.outputs[part].relative_to(scratch)
         for part in (*PARTS, "report")
         if part in result.outputs
     }
@@ -191,13 +218,109 @@ def _stamp_label(volume: Volume) -> str:
     return f"{latex_escape(shortname)} \\textbullet\\ "
 
 
+def output_folder(volume: Volume, out: Path) -> Path:
+    """The folder `out` really is (symlinks resolved), if a build may replace it whole.
+
+    Raises `OutputFolderError` for a folder whose replacement would delete what is not the
+    build's: the volume folder or one holding it, one holding the current folder or a file
+    the build reads, a folder inside the volume (the build would read its own output back: a
+    paper's `pdf:` may name any file of the volume), a file, and a folder that is not empty
+    and holds no `.proceedings-build` marker. Every test is made on the resolved paths, so a
+    symlink or `..` leads nowhere the plain path could not.
+    """
+    real = Path(os.path.realpath(out))
+    shown = str(out) if Path(os.path.abspath(out)) == real else f"{out} (which is {real})"
+    root = Path(os.path.realpath(volume.root))
+    beside = root.parent / "build"
+
+    def refuse(reason: str) -> OutputFolderError:
+        return OutputFolderError(f"the output folder {shown} {reason}")
+
+    if _within(root, real):
+        what = "is" if root == real else "holds"
+        raise refuse(
+            f"{what} the volume folder {volume.root}; a build replaces its output folder "
+            f"whole, so build into a folder of its own, such as {beside}"
+        )
+    if _within(real, root):
+        raise refuse(
+            f"is inside the volume folder {volume.root}; the build reads the volume's files "
+            f"and would read its own output back, so build beside it, such as {beside}"
+        )
+    try:
+        here = Path(os.path.realpath(Path.cwd()))
+    except OSError:  # the current folder was removed: nothing there to lose
+        here = None
+    if here is not None and _within(here, real):
+        what = "is" if here == real else "holds"
+        raise refuse(
+            f"{what} the current folder; a build replaces its output folder whole, so build "
+            "into a folder of its own, such as ./build"
+        )
+    for paper in volume.papers:
+        for read in (paper.pdf, paper.supplementary):
+            if read is not None and _within(Path(os.path.realpath(read)), real):
+                raise refuse(
+                    f"holds {read}, which the build reads for paper {paper.id!r}; build into "
+                    "a folder of its own"
+                )
+    try:
+        if real.exists() and not real.is_dir():
+            raise refuse("is a file, not a folder")
+        if real.is_dir() and any(real.iterdir()) and not _made_by_a_build(real):
+            raise refuse(
+                f"is not empty and was not written by a build (it has no {MARKER}); a build "
+                "replaces its output folder whole, so choose a new or empty folder, or remove "
+                "this one first"
+            )
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror}") from None
+    return real
+
+
+def _within(inner: Path, outer: Path) -> bool:
+    return inner == outer or outer in inner.parents
+
+
+def _made_by_a_build(folder: Path) -> bool:
+    marker = folder / MARKER
+    try:
+        if not marker.is_file() or marker.is_symlink():
+            return False
+        with marker.open("rb") as file:
+            return file.read(len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
+    except OSError:
+        return False
+
+
+def _os_message(error: OSError, shown: Path, out: Path) -> str:
+    """One sentence for a file system error met while writing the build."""
+    place = f"{shown} (which is {out})" if Path(os.path.abspath(shown)) != out else str(shown)
+    name = error.filename if error.filename is not None else out.parent
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"the disk holding {place} is full (writing {name}); free some space and build "
+            "again: the previous build is kept"
+        )
+    if error.errno == errno.EROFS:
+        return (
+            f"{name} is on a read-only file system; build into a folder you can write: the "
+            "previous build is kept"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write {name}; build into a folder you can write"
+    return f"cannot write the build into {place}: {error.strerror or error} ({name})"
+
+
 @contextmanager
 def _locked(out: Path) -> Iterator[None]:
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    with lock_path.open("w") as lock:
+    # O_NOFOLLOW and no truncation: a lock file that is a symlink writes nothing through it.
+    descriptor = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(
                 f"another build is writing {out} right now; wait for it to finish"
@@ -205,27 +328,84 @@ def _locked(out: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _leftovers(out: Path) -> tuple[list[Path], list[Path]]:
+    """The old and scratch folders killed builds left beside `out`: only names a build gives
+    (`.build.old-<pid>`, `.build.tmp-<pid>`), so a file of the user's that merely starts
+    alike is never touched."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(old|tmp)-[0-9]+")
+    found: dict[str, list[Path]] = {"old": [], "tmp": []}
+    for path in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if match and path.is_dir() and not path.is_symlink():
+            found[match.group(1)].append(path)
+    return found["old"], found["tmp"]
 
 
 def _recover(out: Path) -> None:
     """Clean up after a build that was killed: we hold the lock, so no other build runs.
 
-    A build stopped between its two renames leaves the previous output as `.build.old-*`:
-    it is put back. Scratch folders of killed builds are removed.
+    Where the atomic exchange is missing, a build stopped between its two renames leaves the
+    previous output as `.build.old-*`: it is put back. Scratch folders of killed builds (and
+    the previous build an exchange left at the scratch's name) are removed.
     """
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
-    if not out.exists() and olds:
+    olds, scratches = _leftovers(out)
+    if not os.path.lexists(out) and olds:
         olds.pop(0).rename(out)
-    for leftover in [*olds, *out.parent.glob(f".{out.name}.tmp-*")]:
+    for leftover in [*olds, *scratches]:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(scratch: Path, out: Path) -> None:
-    if not out.exists():
-        scratch.rename(out)
+    """Put the finished build `scratch` in the place of `out`, never leaving `out` missing.
+
+    On Linux the two folders trade places in one `renameat2(RENAME_EXCHANGE)`: at every
+    instant `out` is a whole build, the old or the new, and a kill right after the exchange
+    leaves the old build under the scratch's name for the next build to remove. `os.replace`
+    cannot do this (it refuses a non-empty folder as its target), and making `out` a symlink
+    to versioned folders would change what users see (a link where a folder was, which
+    copying tools copy as a link). Where the exchange is missing (other systems, file systems
+    without it), the old folder is renamed aside and the new one into place: a kill between
+    those two renames leaves no `out`, and the next build puts the old one back (`_recover`).
+    """
+    if not out.exists() or not any(out.iterdir()):
+        scratch.replace(out)  # rename(2) replaces an empty folder in one step
+        return
+    if _exchange(scratch, out):
+        shutil.rmtree(scratch, ignore_errors=True)
         return
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     out.rename(old)
     scratch.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux's renameat2); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28, or none
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
+    ]  # fmt: skip
+    renameat2.restype = ctypes.c_int
+    status = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if status == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the kernel or this file system has no exchange
+    raise OSError(code, os.strerror(code), str(second))
