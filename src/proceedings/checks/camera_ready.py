@@ -23,7 +23,11 @@ _ANONYMOUS = (
 )
 _MAIN_CONFERENCE_HEAD = re.compile(r"published\s+as\s+a\s+conference\s+paper\s+at", re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_UNRESOLVED = re.compile(r"(?<![\w?])\?\?(?![\w?])|\[\?+\]|\((?:author)?\?\)")
+# `??` where a reference number stands: after a space or an opening mark, not after a word
+# or punctuation ("etc...??" in quoted text is a question, not a reference).
+_UNRESOLVED = re.compile(
+    r"(?:(?<=[\s(\[{/~\u00a0\u2013\u2014-])|^)\?\?(?![\w?])|\[\?+\]|\((?:author)?\?\)"
+)
 _LINE_NUMBERS_PER_PAGE = 10  # a ruler numbers every line; a few stray numbers are not one
 _MARGIN_TOLERANCE_PT = 8.0
 _MARGIN_ERROR_PAGES = 4  # overflow on this many pages, and half the paper, is an error
@@ -233,7 +237,8 @@ def unresolved_reference(paper: CheckedPaper) -> Iterator[Violation]:
     A published paper pointing to "Figure ??" or citing "[?]" looks unfinished.
 
     ## Known problems
-    A literal "??" in the text (a quoted question) is reported too.
+    A literal "??" after a space in the text (a quoted question) is reported too; after a
+    word or punctuation ("really??", "etc...??") it is not.
 
     ## How to fix
     Compile again (LaTeX, BibTeX, LaTeX twice) and fix the labels and keys in the log's
