@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from proceedings.volume import page_limit
 from proceedings.yamlsource import PathKey, YamlSource
 
 
@@ -21,6 +22,9 @@ class Field:
     required: bool = False
     items: dict[str, Field] | None = None  # for a list of mappings, or a mapping
     label: str = ""  # what a person calls the type
+    # For a number that must be a finite count above zero: `.nan`, `.inf`, 0 or -1 as a page
+    # limit would let any paper pass.
+    positive: bool = False
 
     @property
     def kind_name(self) -> str:
@@ -97,7 +101,7 @@ VOLUME_FILE = {
         items={
             "id": Field(TEXT, required=True),
             "title": Field(TEXT, required=True),
-            "page_limit": Field(NUMBER, required=True),
+            "page_limit": Field(NUMBER, required=True, positive=True),
             "section": Field(TEXT),
         },
     ),
@@ -162,6 +166,10 @@ def _value(value: Any, spec: Field, path: PathKey) -> Iterator[SchemaProblem]:
         return
     if not isinstance(value, spec.kinds):
         yield SchemaProblem("type", path, f"must be {spec.kind_name}, not {_describe(value)}")
+        return
+    if spec.positive and page_limit(value) is None:
+        shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
+        yield SchemaProblem("type", path, f"must be a number of pages above 0, not {shown}")
         return
     if spec.items is None:
         return

@@ -8,11 +8,14 @@ and field path. Nothing here raises on bad metadata.
 from __future__ import annotations
 
 import datetime
+import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from proceedings.safe_read import file_kind
 from proceedings.texts import NameParts, split_name
 from proceedings.yamlsource import YamlError, YamlSource, read_yaml
 
@@ -96,14 +99,16 @@ class VolumeSources:
 
 
 def is_volume(folder: Path) -> bool:
-    return (folder / PAPERS_FILE).is_file() or (folder / VOLUME_FILE).is_file()
+    """Whether `folder` holds a papers.yaml or volume.yaml of any kind: one that is a FIFO,
+    a folder or a broken link still makes a volume, whose reading reports it."""
+    return any(os.path.lexists(folder / name) for name in (PAPERS_FILE, VOLUME_FILE))
 
 
 def read_sources(root: Path) -> VolumeSources:
     sources = VolumeSources(root=root, volume=None, papers=None)
     for name in (VOLUME_FILE, PAPERS_FILE):
         path = root / name
-        if not path.exists():
+        if not os.path.lexists(path):
             if name == PAPERS_FILE:
                 sources.errors.append(YamlError(name, None, "is missing from the volume folder"))
             continue
@@ -166,6 +171,30 @@ def is_file(path: Path) -> bool:
     try:
         return path.is_file()
     except (OSError, ValueError):
+        return False
+
+
+def file_problem(path: Path) -> str | None:
+    """Why `path` is not a regular file to read ("does not exist", "is a FIFO (named pipe),
+    not a regular file", ...), or None when it is one."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return "is a link to a file that does not exist"
+        return "does not exist"
+    except (OSError, ValueError):
+        return "does not exist"  # no file can have this name (too long, a NUL byte)
+    if stat.S_ISREG(mode):
+        return None
+    return f"is {file_kind(mode)}, not a regular file"
+
+
+def leaves_volume(root: Path, path: Path) -> bool:
+    """Whether `path` (in `root`), once its links are followed, is outside `root`."""
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a loop of links
         return False
 
 
@@ -248,15 +277,54 @@ def _tracks(value: Any) -> tuple[Track, ...]:
     for entry in value:
         if not isinstance(entry, dict) or not _text(entry.get("id")):
             continue
-        limit = entry.get("page_limit")
+        track_id = _text(entry.get("id"))
+        limit = page_limit(entry.get("page_limit"))
+        if limit is None:  # VOL003 reports it; the papers are still checked against a limit
+            limit = DEFAULT_TRACKS.get(track_id, ("", 5.0))[1]
         tracks.append(
             Track(
-                id=_text(entry.get("id")),
-                title=_text(entry.get("title")) or _text(entry.get("id")),
-                page_limit=float(limit) if isinstance(limit, (int, float)) else 5.0,
+                id=track_id,
+                title=_text(entry.get("title")) or track_id,
+                page_limit=limit,
             )
         )
     return tuple(tracks)
+
+
+def page_limit(value: Any) -> float | None:
+    """A track's `page_limit` as a number of pages, or None when it cannot be one: not a
+    number, `true`, `.nan`, `.inf`, zero or less (each of which would disable the limit)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        limit = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return limit if math.isfinite(limit) and limit > 0 else None
+
+
+SEVERITY_LEVELS = ("error", "warning", "info", "off")
+
+
+def severity_level(value: Any) -> str | None:
+    """A `venue.severities` value as a level, or None when it is none of SEVERITY_LEVELS."""
+    if value is False:  # YAML reads a bare `off` as false
+        return "off"
+    if isinstance(value, str) and value.strip().lower() in SEVERITY_LEVELS:
+        return value.strip().lower()
+    return None
+
+
+def severity_code(value: Any) -> str | None:
+    """A `venue.severities` key as a rule code or prefix of one (`FONT002`, `MARGIN`), or
+    None when it is empty or names no rule: applied, `""` would match every rule."""
+    # Imported here: the rules' modules import this one.
+    from proceedings.checks import unknown_codes
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    code = value.strip().upper()
+    return None if unknown_codes([code]) else code
 
 
 def _venue(data: dict[str, Any]) -> VenueRules:
@@ -268,10 +336,14 @@ def _venue(data: dict[str, Any]) -> VenueRules:
         if isinstance(names, list)
         else (),
         disclosure_required=data.get("disclosure_required") is True,
+        # An entry that is not a known rule and level is refused by VOL014, never applied.
         severities=tuple(
-            # YAML reads a bare `off` as false
-            (str(code), "off" if level is False else str(level).lower())
-            for code, level in _mapping(data.get("severities")).items()
+            (code, level)
+            for code, level in (
+                (severity_code(key), severity_level(value))
+                for key, value in _mapping(data.get("severities")).items()
+            )
+            if code is not None and level is not None
         ),
     )
 

@@ -1,7 +1,9 @@
 """YAML read with the line of every value, so a problem can be named as `file:line: path`.
 
 Only plain data is accepted (PyYAML's safe loader); anchors and aliases, which metadata never
-needs and which make "billion laughs" bombs possible, are refused.
+needs and which make "billion laughs" bombs possible, are refused, and so is a key given twice
+in one mapping (YAML keeps the last silently). Files are read through `safe_read`: regular
+files only, up to its size cap.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from proceedings.safe_read import ReadError, read_bytes
 
 PathKey = tuple[str | int, ...]
 
@@ -69,10 +73,12 @@ def format_path(path: PathKey) -> str:
 
 
 def read_yaml(path: Path, shown_as: str) -> YamlSource:
+    """The YAML file at `path`, read only when it is a regular file of at most
+    `safe_read.MAX_BYTES` (a FIFO would block and `/dev/zero` never ends)."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise YamlError(shown_as, None, f"cannot be read ({error.strerror or error})") from None
+        raw = read_bytes(path, shown_as)
+    except ReadError as error:
+        raise YamlError(shown_as, error.line, error.message) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -148,10 +154,27 @@ class _Builder:
         self.lines[path] = line
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
+            first_lines: dict[str, int] = {}
+            first_keys: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise YamlError(self.file, line, "uses a YAML merge key (<<)")
                 key = self.scalar(key_node)
+                # YAML's loaders let the last of two equal keys win: a second `papers:` would
+                # silently drop every paper of the first. Keys are compared as values (`1`
+                # equals `true` in Python) and as text (`1` and `"1"`), as the rules look
+                # values up by their text.
+                key_line = key_node.start_mark.line + 1
+                first = first_lines.get(str(key), first_keys.get(key))
+                if first is not None:
+                    where = format_path((*path, str(key)))
+                    raise YamlError(
+                        self.file,
+                        key_line,
+                        f"repeats the key {where!r} of line {first}; YAML would keep only the "
+                        "last one",
+                    )
+                first_lines[str(key)] = first_keys[key] = key_line
                 result[key] = self.build(value_node, (*path, str(key)))
             return result
         if isinstance(node, yaml.SequenceNode):

@@ -19,15 +19,19 @@ from proceedings.pmlr_ids import (
     supplementary_extension,
 )
 from proceedings.report import Severity
+from proceedings.safe_read import ReadError, read_text
 from proceedings.texts import match_key
 from proceedings.volume import (
+    SEVERITY_LEVELS,
     Track,
     VolumeSources,
     author_parts,
+    file_problem,
     inside,
-    is_file,
     parse_date,
     published_problem,
+    severity_code,
+    severity_level,
 )
 from proceedings.yamlsource import PathKey, YamlSource, format_path
 
@@ -192,7 +196,8 @@ def pdf_missing(sources: VolumeSources) -> Iterator[Violation]:
     """A paper's PDF file is not in the volume folder.
 
     ## What it catches
-    A paper whose `pdf:` path (by default `pdf/<id>.pdf`) names no file.
+    A paper whose `pdf:` path (by default `pdf/<id>.pdf`) names no file, a link to nothing,
+    or something other than a regular file (a folder, a FIFO, a device).
 
     ## Why it matters
     A paper without its PDF cannot be checked or published.
@@ -207,10 +212,11 @@ def pdf_missing(sources: VolumeSources) -> Iterator[Violation]:
         written = entry.get("pdf")
         shown = written if isinstance(written, str) and written.strip() else f"pdf/{paper_id}.pdf"
         path = inside(sources.root, shown)
-        if path is not None and not is_file(path):
+        problem = file_problem(path) if path is not None else None
+        if problem is not None:
             key: PathKey = ("papers", index, "pdf") if written else ("papers", index, "id")
             yield Violation(
-                f"{format_path(('papers', index))}: the PDF {shown} does not exist",
+                f"{format_path(('papers', index))}: the PDF {shown} {problem}",
                 file=source.file,
                 line=source.line(key),
             )
@@ -228,7 +234,8 @@ def path_outside_volume(sources: VolumeSources) -> Iterator[Violation]:
 
     ## What it catches
     `pdf: ../../etc/passwd`, absolute paths, and links that lead out of the folder, in `pdf`,
-    `supplementary` and the preface.
+    `supplementary` and the preface; and a paper without `pdf:` whose `pdf/<id>.pdf` is a
+    link out of the folder (a link to nothing there is VOL007).
 
     ## Why it matters
     The volume must be self-contained, and a build must never read or publish files from
@@ -251,6 +258,24 @@ def path_outside_volume(sources: VolumeSources) -> Iterator[Violation]:
                 f"{format_path(path)}: {value!r} leaves the volume folder",
                 file=source.file,
                 line=source.line(path),
+            )
+    for index, entry, source in _papers(sources):
+        paper_id = entry.get("id")
+        written = entry.get("pdf")
+        if isinstance(written, str) and written.strip():
+            continue  # judged above, as written
+        if not isinstance(paper_id, (str, int)) or isinstance(paper_id, bool):
+            continue
+        text = str(paper_id).strip()
+        if not text or not safe_name(text):
+            continue  # VOL013 reports an id that cannot name a file
+        default = f"pdf/{text}.pdf"
+        if inside(sources.root, default) is None:
+            yield Violation(
+                f"{format_path(('papers', index))}: the PDF {default} is a link that leaves "
+                "the volume folder",
+                file=source.file,
+                line=source.line(("papers", index, "id")),
             )
 
 
@@ -639,3 +664,93 @@ def raw_field(sources: VolumeSources) -> Iterator[Violation]:
                 yield Violation(
                     f"{format_path(path)}: {problem}", file=source.file, line=source.line(path)
                 )
+
+
+@rule(
+    "VOL015",
+    "bad-severity-setting",
+    Severity.ERROR,
+    fix="Name a rule or family by its code (`FONT002`, `MARGIN`) and give error, warning, "
+    "info or off.",
+    subject="volume",
+)
+def bad_severity_setting(sources: VolumeSources) -> Iterator[Violation]:
+    """An entry of `venue.severities` that names no rule or no severity.
+
+    ## What it catches
+    A key that is empty (`'': off`) or is not the code of a rule or the start of one
+    (`FONT02`, `MARGN`), and a value that is not `error`, `warning`, `info` or `off`.
+
+    ## Why it matters
+    A key is matched as a prefix of rule codes: an empty one would turn every rule off and
+    the check would pass anything; a misspelt one silently changes nothing. Such entries are
+    not applied.
+
+    ## How to fix
+    Use the codes `proceedings rules` lists; write `off` (or `"off"`) to turn a rule off.
+    """
+    source = sources.volume
+    data = source.data if source is not None else None
+    venue = data.get("venue") if isinstance(data, dict) else None
+    severities = venue.get("severities") if isinstance(venue, dict) else None
+    if source is None or not isinstance(severities, dict):
+        return
+    levels = ", ".join(SEVERITY_LEVELS)
+    for key, value in severities.items():
+        path: PathKey = ("venue", "severities", str(key))
+        if severity_code(key) is None:
+            shown = str(key) if isinstance(key, str) else repr(key)
+            yield Violation(
+                f"{format_path(path)}: {shown!r} is not the code of a rule or family; the "
+                "entry is not applied",
+                file=source.file,
+                line=source.line(path),
+            )
+        elif severity_level(value) is None:
+            yield Violation(
+                f"{format_path(path)}: {value!r} is not a severity ({levels}); the entry is "
+                "not applied",
+                file=source.file,
+                line=source.line(path),
+            )
+
+
+@rule(
+    "VOL016",
+    "preface-unreadable",
+    Severity.ERROR,
+    fix="Make `frontmatter.preface` name a UTF-8 text file in the volume folder.",
+    subject="volume",
+)
+def preface_unreadable(sources: VolumeSources) -> Iterator[Violation]:
+    """The preface named in volume.yaml cannot be read.
+
+    ## What it catches
+    A `frontmatter.preface` that names no file, a folder, a FIFO or a device, a file larger
+    than 20 MB, or text that is not UTF-8. (A path that leaves the volume is VOL008.)
+
+    ## Why it matters
+    The build sets the preface in the front matter and stops on a preface it cannot read;
+    `check` says so first.
+
+    ## How to fix
+    Put the preface, as UTF-8 text, at the path given.
+    """
+    source = sources.volume
+    data = source.data if source is not None else None
+    front = data.get("frontmatter") if isinstance(data, dict) else None
+    name = front.get("preface") if isinstance(front, dict) else None
+    if source is None or not isinstance(name, str) or not name.strip():
+        return
+    path = inside(sources.root, name.strip())
+    if path is None:
+        return
+    try:
+        read_text(path, name.strip())
+    except ReadError as error:
+        where: PathKey = ("frontmatter", "preface")
+        yield Violation(
+            f"{format_path(where)}: {name.strip()!r} {error.message}",
+            file=source.file,
+            line=source.line(where),
+        )
