@@ -20,6 +20,7 @@ from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
 from proceedings.bib.model import BibEntry, BibField, BibFile, BibProblem
+from proceedings.safe_read import ReadError, read_bytes
 
 # Macros that BibTeX's standard styles define (months and journal abbreviations).
 PREDEFINED_STRINGS = {
@@ -93,15 +94,10 @@ def load_bib(path: Path) -> BibFile:
     """Read and parse the .bib at `path`. Problems are recorded on the result, never raised."""
     bib = BibFile(path=path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        bib.load_error = f"{path.name} is a folder, not a .bib file"
-        return bib
-    except FileNotFoundError:
-        bib.load_error = f"{path.name} does not exist"
-        return bib
-    except OSError as error:
-        bib.load_error = f"{path.name} cannot be read: {error.strerror or error}"
+        # A FIFO or device would block or never end: only a regular file is read, up to a cap.
+        data = read_bytes(path, path.name)
+    except ReadError as error:
+        bib.load_error = str(error)
         return bib
     try:
         text = data.decode("utf-8-sig")
