@@ -48,7 +48,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import stat
 import unicodedata
 from collections import Counter
@@ -59,9 +58,13 @@ from typing import Any, Literal
 
 import yaml
 
+from proceedings.safe_read import ReadError, read_bytes
 from proceedings.texts import letters_key, split_name
+from proceedings.yamlsource import YamlError, YamlSource, parse_yaml
 
 RECORD_SUFFIX = ".imported.json"
+# An export of every submission to a large conference, abstracts included, stays well below.
+MAX_EXPORT_BYTES = 200 << 20
 RECORD_VERSION = 1
 
 # Keys of a papers.yaml entry and of an author, in the order of docs/volume-format.md.
@@ -236,11 +239,9 @@ def read_notes(path: Path) -> list[dict[str, Any]]:
     note, or JSON lines (one note per line).
     """
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise OpenReviewImportError(
-            f"{path}: cannot be read ({error.strerror or error})", str(path)
-        ) from error
+        data = read_bytes(path, str(path), MAX_EXPORT_BYTES)
+    except ReadError as error:
+        raise OpenReviewImportError(_read_problem(error), str(path)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -1023,7 +1024,8 @@ def _short(value: Any, limit: int = 70) -> str:
     elif isinstance(value, str):
         text = " ".join(value.split())
     else:
-        text = json.dumps(value, ensure_ascii=False)
+        # YAML gives dates and other values JSON has no form for (`title: 2024-01-01`).
+        text = json.dumps(value, ensure_ascii=False, default=str)
     text = f'"{text}"' if isinstance(value, str | list) else text
     return text if len(text) <= limit else text[: limit - 4] + '..."'
 
@@ -1035,12 +1037,9 @@ def _load_papers_yaml(text: str | None, source: str) -> tuple[dict[str, Any], li
     """The top-level mapping and the list of paper entries of papers.yaml."""
     if text is None or not text.strip():
         return {}, []
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, source) from error
-    if data is None or node is None:
+    parsed = _parse_papers_yaml(text, source)
+    data = parsed.data
+    if data is None:
         return {}, []
     if not isinstance(data, dict) or "papers" not in data:
         raise OpenReviewImportError(
@@ -1048,28 +1047,43 @@ def _load_papers_yaml(text: str | None, source: str) -> tuple[dict[str, Any], li
             source,
             1,
         )
-    papers_node = next(
-        (value for key, value in node.value if getattr(key, "value", None) == "papers"), None
-    )
     papers = data["papers"]
     if papers is None:
         papers = []
     if not isinstance(papers, list):
-        line = papers_node.start_mark.line + 1 if papers_node is not None else 1
+        line = parsed.line(("papers",)) or 1
         raise OpenReviewImportError(
             f"{source}, line {line}: `papers` must be a list of papers", source, line
         )
     for index, entry in enumerate(papers):
         if not isinstance(entry, dict):
-            line = 1
-            if papers_node is not None and index < len(papers_node.value):
-                line = papers_node.value[index].start_mark.line + 1
+            line = parsed.line(("papers", index)) or 1
             raise OpenReviewImportError(
                 f"{source}, line {line}: paper {index + 1} is not a mapping of fields",
                 source,
                 line,
             )
     return dict(data), [dict(entry) for entry in papers]
+
+
+def _parse_papers_yaml(text: str, source: str) -> YamlSource:
+    """papers.yaml read as `check` reads it: aliases (a "billion laughs" file would fill
+    memory), keys given twice and nesting past a hundred levels are refused."""
+    try:
+        return parse_yaml(text, source)
+    except YamlError as error:
+        problem = error
+    if problem.message.startswith("YAML syntax error"):
+        # PyYAML's own parser gives the column too. It stops where libyaml stopped, within
+        # the depth the reader allows, so it cannot recurse too deep.
+        try:
+            yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as detailed:
+            raise _yaml_error(detailed, source) from None
+        except RecursionError:
+            pass
+    where = f"{source}, line {problem.line}" if problem.line is not None else source
+    raise OpenReviewImportError(f"{where}: {problem.message}", source, problem.line)
 
 
 def _yaml_error(error: yaml.YAMLError, source: str) -> OpenReviewImportError:
@@ -1144,15 +1158,20 @@ def record_path(papers_yaml: Path) -> Path:
 
 def read_record(path: Path) -> dict[str, dict[str, Any]] | None:
     """The papers of an import record; None when there is none."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     hint = "delete it to start afresh (values that differ from OpenReview are then kept)"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(read_bytes(path, str(path)).decode("utf-8"))
+    except ReadError as error:
+        raise OpenReviewImportError(
+            f"{path}: cannot read the record of the last import ({error.message}); {hint}",
+            str(path),
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise OpenReviewImportError(
             f"{path}: cannot read the record of the last import ({error}); {hint}", str(path)
-        ) from error
+        ) from None
     papers = data.get("papers") if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
@@ -1183,11 +1202,12 @@ def import_openreview(
 ) -> MergeResult:
     """Import the accepted papers of an OpenReview export into papers.yaml.
 
-    Writes papers.yaml and `papers.yaml.imported.json` (each atomically: a temporary file in
-    the same folder, then a rename; papers.yaml first, so an interruption between the two can
-    only make a later import keep values, never overwrite hand edits). Files whose content
-    would not change are not touched. When papers.yaml had comments, which YAML rewriting
-    cannot keep, its previous text is saved as `papers.yaml.bak` first.
+    Writes papers.yaml and `papers.yaml.imported.json` only once everything that can fail
+    has run: the merge, the printout of the changes, and each file written in full to a
+    temporary file beside it; then the renames, papers.yaml first, so an interruption between
+    the two can only make a later import keep values, never overwrite hand edits. Files whose
+    content would not change are not touched. When papers.yaml had comments, which YAML
+    rewriting cannot keep, its previous text is saved as `papers.yaml.bak` first.
     """
     notes = read_notes(notes_path)
     imported = notes_to_papers(notes, options)
@@ -1202,8 +1222,9 @@ def import_openreview(
         raise OpenReviewImportError(
             f"{papers_yaml}: the folder {papers_yaml.parent} does not exist", str(papers_yaml)
         )
-    existing = _read_text(papers_yaml) if papers_yaml.exists() else None
-    previous = read_record(record_path(papers_yaml))
+    existing = _read_text(papers_yaml) if os.path.lexists(papers_yaml) else None
+    record_file = record_path(papers_yaml)
+    previous = read_record(record_file)
     result = merge_papers(
         existing,
         imported.papers,
@@ -1213,29 +1234,29 @@ def import_openreview(
     )
     result.imported = imported
     result.warnings[:0] = imported.warnings
+    result.lines()  # what the command prints after the writes must not fail after them
+    writes: list[tuple[Path, bytes]] = []
     if result.changed:
         if existing is not None and _has_comments(existing):
             result.backup = papers_yaml.with_name(papers_yaml.name + ".bak")
-            shutil.copyfile(papers_yaml, result.backup)
+            writes.append((result.backup, existing.encode("utf-8")))
             result.warnings.append(
                 f"{papers_yaml} had comments, which are not kept; its previous text is in"
                 f" {result.backup}"
             )
-        _write_atomic(papers_yaml, result.text.encode("utf-8"))
-    record_file = record_path(papers_yaml)
+        writes.append((papers_yaml, result.text.encode("utf-8")))
     text = record_text(result.record, imported.venue_id)
-    if not record_file.exists() or _read_text(record_file) != text:
-        _write_atomic(record_file, text.encode("utf-8"))
+    if previous is None or _read_text(record_file) != text:
+        writes.append((record_file, text.encode("utf-8")))
+    _write_all(writes)
     return result
 
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise OpenReviewImportError(
-            f"{path}: cannot be read ({error.strerror or error})", str(path)
-        ) from error
+        return read_bytes(path, str(path)).decode("utf-8")
+    except ReadError as error:
+        raise OpenReviewImportError(_read_problem(error), str(path)) from None
     except UnicodeDecodeError as error:
         raise OpenReviewImportError(
             f"{path}: not UTF-8 text (byte {error.start})", str(path)
@@ -1258,8 +1279,33 @@ def _has_comments(text: str) -> bool:
     return False
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+def _read_problem(error: ReadError) -> str:
+    if error.missing:
+        return f"{error.file}: cannot be read (no such file)"
+    return f"{error.file}: {error.message}"
+
+
+def _write_all(writes: Sequence[tuple[Path, bytes]]) -> None:
+    """Write each `data` to its `path`: all of them in full to temporary files beside their
+    targets first, then the renames in order, so a failure while writing changes nothing."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in writes:
+            staged.append((_stage(path, data), path))
+        for temporary, path in staged:
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise OpenReviewImportError(
+                    f"{path}: cannot be written ({error.strerror or error})", str(path)
+                ) from None
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """`data` in a new temporary file in the folder of `path`, with the mode of `path`."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -1269,9 +1315,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         if path.exists():
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise OpenReviewImportError(
             f"{path}: cannot be written ({error.strerror or error})", str(path)
-        ) from error
+        ) from None
+    return temporary
