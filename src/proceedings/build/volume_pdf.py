@@ -8,12 +8,21 @@ labelled i, ii, ...; paper pages 1, 2, ... as the table of contents and the PMLR
 count them. Each paper gets a bookmark. Links inside a paper keep working: its named
 destinations are copied into the volume under names prefixed with the paper's key, since every
 LaTeX paper has a `page.1`.
+
+Every value read from a paper is type-checked, and one of the wrong type is taken as a PDF
+reader takes it: a destination that is not a page is no link target, a `/Parent` that is not
+a dictionary has nothing to inherit, a box that is not four numbers is US Letter (PDFium's
+default), resources that are not a dictionary are none. A paper that cannot be copied even so
+is one `VolumeError` naming it, and `copy_problem` makes the same copy, written nowhere, so that
+`check` reports what would stop the build.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
@@ -56,7 +65,7 @@ def stamp_sheet(label: str = "") -> bytes:
 
 
 class VolumeError(Exception):
-    """A paper's PDF cannot be copied into the volume; the message names the file."""
+    """A paper's PDF cannot be copied into the volume; the message names the paper and file."""
 
 
 def assemble_volume(
@@ -88,7 +97,8 @@ def assemble_volume(
         bookmarks: list[tuple[str, int]] = []  # title, number of the first page
         for item in plan.archival:
             assert item.paper.pdf is not None
-            numbers = volume.add(item.paper.pdf, item.key, pages=item.pages)
+            shown = f"paper {item.paper.id}: {item.paper.pdf_shown}"
+            numbers = volume.add(item.paper.pdf, item.key, pages=item.pages, shown=shown)
             bookmarks.append((f"{item.paper.title} ({item.page_range})", numbers[0]))
             papers += numbers
             # The contents of the front matter link here (`frontmatter.paper_destination`).
@@ -134,7 +144,12 @@ class _Volume:
         self.stamper: _Stamper | None = None
 
     def add(
-        self, path: Path, prefix: str, pages: int | None = None, external: str | None = None
+        self,
+        path: Path,
+        prefix: str,
+        pages: int | None = None,
+        external: str | None = None,
+        shown: str | None = None,
     ) -> list[int]:
         """Copy every page of `path`, stamped if there is a stamper, and its destinations.
 
@@ -142,23 +157,32 @@ class _Volume:
         kept as they are, and the file's own stand-ins for them are left behind.
         Returns the output numbers of its pages. `pages` is the count the plan numbered the
         volume with; a file that qpdf reads with another count would shift every later
-        stamp, so it stops the build.
+        stamp, so it stops the build. Whatever stops the copy is a `VolumeError` whose
+        message starts with `shown` (the path by default).
         """
+        shown = shown or str(path)
         try:
             # Read as a stream, not mapped: the next paper is opened only after this one closes.
             with pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream) as source:
                 found = len(source.pages)
                 if pages is not None and found != pages:
                     raise VolumeError(
-                        f"{path}: its page tree is damaged: it counts {pages} pages one way and "
-                        f"{found} another; rewrite it (`qpdf {path.name} fixed.pdf`) and "
+                        f"{shown}: its page tree is damaged: it counts {pages} pages one way "
+                        f"and {found} another; rewrite it (`qpdf {path.name} fixed.pdf`) and "
                         "check that every page is there"
                     )
                 if found == 0:
-                    raise VolumeError(f"{path}: has no pages")
+                    raise VolumeError(f"{shown}: has no pages")
                 return self._copy(source, prefix, external)
-        except (pikepdf.PdfError, ValueError, RecursionError, OSError) as error:
-            raise VolumeError(f"{path}: cannot be copied into the volume: {error}") from None
+        except VolumeError:
+            raise
+        # Any failure of the reader on a damaged file, whatever qpdf or pikepdf calls it
+        # (a C++ `std::bad_cast` arrives as a RuntimeError), means the same to a person.
+        except Exception as error:  # noqa: BLE001
+            raise VolumeError(
+                f"{shown}: cannot be copied into the volume ({_reason(error)}); export it "
+                f"again, or rewrite it (`qpdf {path.name} fixed.pdf`) and check every page"
+            ) from None
 
     def _copy(self, source: pikepdf.Pdf, prefix: str, external: str | None) -> list[int]:
         destinations = _rename_destinations(source, prefix, external)
@@ -167,8 +191,9 @@ class _Volume:
         parent = source.make_indirect(pikepdf.Dictionary())
         fixed: dict[tuple[int, int], int | None] = {parent.objgen: self.page_tree}
         fixed[source.Root.objgen] = None
-        if source.Root.get("/Pages") is not None and source.Root.Pages.is_indirect:
-            fixed[source.Root.Pages.objgen] = None
+        tree = source.Root.get("/Pages")
+        if isinstance(tree, pikepdf.Dictionary) and tree.is_indirect:
+            fixed[tree.objgen] = None
         stamping = None
         if self.stamper is not None:
             stamping = self.stamper.prepare(source, fixed)
@@ -179,6 +204,7 @@ class _Volume:
                     value = _inherited(item, key)
                     if value is not None:
                         item[key] = value
+            _repair_page(item)
             item.Parent = parent
         copy = SourceCopy(self.writer, source, fixed)
         # Numbered before anything is written, so links to a page find its new number.
@@ -194,17 +220,82 @@ class _Volume:
 
 
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+# PDFium's page when its /MediaBox is missing, empty or not a rectangle.
+LETTER = (0.0, 0.0, 612.0, 792.0)
 
 
-def _inherited(item: pikepdf.Object, key: str) -> pikepdf.Object | None:
+def _inherited(item: pikepdf.Object, key: str) -> object:
     node = item.get("/Parent")
-    for _ in range(64):  # a page tree deeper than this is broken
-        if node is None:
+    for _ in range(64):  # a page tree deeper than this is broken (or a loop)
+        if not isinstance(node, pikepdf.Dictionary):  # no parent, or not a node: nothing
             return None
         if key in node:
-            return node[key]
+            return node.get(key)
         node = node.get("/Parent")
     return None
+
+
+def _repair_page(page: pikepdf.Object) -> None:
+    """Values of the wrong type replaced as PDFium reads them, so the copy shows what was
+    checked: the media box US Letter, the crop box the media box, the rotation a multiple
+    of 90 degrees or none, resources and contents that are not what they must be, none."""
+    if _box(page.get("/MediaBox")) is None:
+        page.MediaBox = pikepdf.Array(LETTER)
+    if "/CropBox" in page and _box(page.get("/CropBox")) is None:
+        del page["/CropBox"]
+    if "/Rotate" in page:
+        rotate = _number(page.get("/Rotate"))
+        if rotate is None:
+            del page["/Rotate"]
+        elif rotate % 90:
+            page.Rotate = int(rotate / 90) * 90  # PDFium divides as integers
+    if "/Resources" in page and not isinstance(page.get("/Resources"), pikepdf.Dictionary):
+        page.Resources = pikepdf.Dictionary()
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        streams = [part for part in contents if isinstance(part, pikepdf.Stream)]
+        if len(streams) != len(contents):
+            page.Contents = pikepdf.Array(streams)
+    elif "/Contents" in page and not isinstance(contents, pikepdf.Stream):
+        del page["/Contents"]
+    annotations = page.get("/Annots")
+    if isinstance(annotations, pikepdf.Array):
+        kept = [item for item in annotations if isinstance(item, pikepdf.Dictionary)]
+        if len(kept) != len(annotations):
+            page.Annots = pikepdf.Array(kept)
+    elif "/Annots" in page:
+        del page["/Annots"]
+
+
+def _number(value: object) -> float | None:
+    """`value` as a finite number, or None (pikepdf hands numbers over as int or Decimal)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _box(value: object) -> tuple[float, float, float, float] | None:
+    """A rectangle as readers take one: four numbers, its corners in either order; None
+    when it is not one, or has no area."""
+    if not isinstance(value, pikepdf.Array) or len(value) != 4:
+        return None
+    numbers = [_number(item) for item in value]
+    if any(number is None for number in numbers):
+        return None
+    x0, y0, x1, y1 = (number or 0.0 for number in numbers)
+    box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    return box if box[2] > box[0] and box[3] > box[1] else None
+
+
+def _reason(error: BaseException) -> str:
+    """The reader's reason, without the path qpdf starts its messages with."""
+    text = str(error).strip() or type(error).__name__
+    if "): " in text:  # `file.pdf (object 12 0, offset 345): reason`
+        text = text.rsplit("): ", 1)[-1]
+    if not isinstance(error, (pikepdf.PdfError, OSError)):
+        text = f"{type(error).__name__}: {text}"
+    return text.splitlines()[0][:300]
 
 
 class _Stamper:
@@ -248,16 +339,17 @@ class _Stamper:
     def stamp(self, source: pikepdf.Pdf, page: pikepdf.Object, stamping: _Stamping) -> None:
         number = self.next
         self.next += 1
-        resources = page.get("/Resources")
-        if resources is None:
-            resources = page.Resources = pikepdf.Dictionary()
-        if "/XObject" not in resources:
-            resources.XObject = pikepdf.Dictionary()
+        if not isinstance(page.get("/Resources"), pikepdf.Dictionary):
+            page.Resources = pikepdf.Dictionary()
+        resources = page.Resources
+        if not isinstance(resources.get("/XObject"), pikepdf.Dictionary):
+            resources.XObject = pikepdf.Dictionary()  # one of another type names nothing
+        xobjects = resources.XObject
         for name, form in stamping.pieces.items():
-            resources.XObject[name] = form
-        box = page.get("/MediaBox") or pikepdf.Array([0, 0, 612, 792])
-        x = float(box[2]) - STAMP_RIGHT_PT
-        y = float(box[1]) + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
+            xobjects[name] = form
+        box = _box(page.get("/MediaBox")) or LETTER
+        x = box[2] - STAMP_RIGHT_PT
+        y = box[1] + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
         draws = []
         for digit in reversed(str(number)):  # from the right edge leftwards
             x -= self.widths[1 + int(digit)]
@@ -289,52 +381,108 @@ def _rename_destinations(
     """Give the source's named destinations, and the links to them, names of their own.
 
     Every LaTeX paper has a `page.1`; prefixed with the paper's key, each keeps its own.
-    Returns the destinations by their new names, as indirect objects of the source.
+    Returns the destinations by their new names, as indirect objects of the source. A
+    destination that is not a page of the source is no link target: it is left behind, and
+    a link straight to one loses its target (a reader would go nowhere).
     """
-    names = _named_destinations(source)
-    if external:
-        names = {name: value for name, value in names.items() if not name.startswith(external)}
-    renamed: dict[str, pikepdf.Object] = {}
-    if not names:
-        return renamed
+    pages = {page.obj.objgen for page in source.pages}
+    names: dict[str, pikepdf.Object] = {}
+    for name, value in _named_destinations(source).items():
+        if external and name.startswith(external):
+            continue
+        destination = _destination(value, pages)
+        if destination is not None:
+            names[name] = destination
     for page in source.pages:
-        for annotation in page.obj.get("/Annots", []):
-            _rename_link(annotation, prefix, names)
-    for name, destination in names.items():
-        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
-            destination = destination.D
-        if not destination.is_indirect:
-            destination = source.make_indirect(destination)
-        renamed[f"{prefix}:{name}"] = destination
-    return renamed
+        annotations = page.obj.get("/Annots")
+        if isinstance(annotations, pikepdf.Array):
+            for annotation in annotations:
+                if isinstance(annotation, pikepdf.Dictionary):
+                    _rename_link(annotation, prefix, names, pages)
+    return {
+        f"{prefix}:{name}": target if target.is_indirect else source.make_indirect(target)
+        for name, target in names.items()
+    }
 
 
-def _named_destinations(source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
-    found: dict[str, pikepdf.Object] = {}
+def _named_destinations(source: pikepdf.Pdf) -> dict[str, object]:
+    """The destinations of the name tree and of the older `/Dests` dictionary, by name,
+    whatever their values; parts of the wrong type are skipped."""
+    found: dict[str, object] = {}
     root = source.Root
-    if "/Names" in root and "/Dests" in root.Names:
-        for name, value in pikepdf.NameTree(root.Names.Dests).items():
-            found[str(name)] = value
-    if "/Dests" in root:  # the older form: a dictionary keyed by names
-        for name, value in root.Dests.items():
-            found[str(name).lstrip("/")] = value
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        for name, value in _name_tree(names.get("/Dests")):
+            found.setdefault(name, value)
+    dests = root.get("/Dests")
+    if isinstance(dests, pikepdf.Dictionary):  # the older form: a dictionary keyed by names
+        for key, value in dests.items():
+            found.setdefault(str(key).lstrip("/"), value)
     return found
 
 
-def _rename_link(annotation: pikepdf.Object, prefix: str, names: dict[str, pikepdf.Object]) -> None:
+NAME_TREE_DEPTH = 32
+
+
+def _name_tree(
+    node: object, depth: int = 0, seen: set[tuple[int, int]] | None = None
+) -> Iterator[tuple[str, object]]:
+    """The (name, value) pairs of a name tree, read as readers do: string keys only, each
+    node once however often it is referred to, not deeper than `NAME_TREE_DEPTH`."""
+    seen = set() if seen is None else seen
+    if depth > NAME_TREE_DEPTH or not isinstance(node, pikepdf.Dictionary):
+        return
+    if node.is_indirect:
+        if node.objgen in seen:
+            return
+        seen.add(node.objgen)
+    pairs = node.get("/Names")
+    if isinstance(pairs, pikepdf.Array):
+        items = list(pairs)
+        for key, value in zip(items[0::2], items[1::2], strict=False):
+            if isinstance(key, pikepdf.String):
+                yield str(key), value
+    kids = node.get("/Kids")
+    if isinstance(kids, pikepdf.Array):
+        for kid in kids:
+            yield from _name_tree(kid, depth + 1, seen)
+
+
+def _destination(value: object, pages: set[tuple[int, int]]) -> pikepdf.Array | None:
+    """The explicit destination `value` names (an array, or a dictionary's `/D`), if it
+    opens a page of the paper; None for anything else."""
+    if isinstance(value, pikepdf.Dictionary):
+        value = value.get("/D")
+    if isinstance(value, pikepdf.Array) and len(value) > 0 and _is_page(value[0], pages):
+        return value
+    return None
+
+
+def _is_page(value: object, pages: set[tuple[int, int]]) -> bool:
+    return isinstance(value, pikepdf.Dictionary) and value.is_indirect and value.objgen in pages
+
+
+def _rename_link(
+    annotation: pikepdf.Object,
+    prefix: str,
+    names: dict[str, pikepdf.Object],
+    pages: set[tuple[int, int]],
+) -> None:
     if annotation.get("/Subtype") != pikepdf.Name.Link:
         return
     action = annotation.get("/A")
     for holder, key in ((annotation, "/Dest"), (action, "/D")):
-        if holder is None or key not in holder:
+        if not isinstance(holder, pikepdf.Dictionary) or key not in holder:
             continue
         if holder is action and action.get("/S") != pikepdf.Name.GoTo:
             continue
-        target = holder[key]
+        target = holder.get(key)
         if isinstance(target, (pikepdf.String, pikepdf.Name)):
             name = str(target).lstrip("/") if isinstance(target, pikepdf.Name) else str(target)
             if name in names:
                 holder[key] = pikepdf.String(f"{prefix}:{name}")
+        elif not isinstance(target, pikepdf.Array) or not target or not _is_page(target[0], pages):
+            del holder[key]  # no destination, or not one of the paper's pages
 
 
 def _page_labels(front_pages: int, pages: int) -> bytes:
