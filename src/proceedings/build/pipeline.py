@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -267,6 +268,11 @@ def output_folder(volume: Volume, out: Path) -> Path:
     try:
         if real.exists() and not real.is_dir():
             raise refuse("is a file, not a folder")
+        if os.path.ismount(real):
+            raise refuse(
+                "is a mount point, which cannot be renamed, and a build puts its output in "
+                "place by renaming; build into a folder inside it"
+            )
         if real.is_dir() and any(real.iterdir()) and not _made_by_a_build(real):
             raise refuse(
                 f"is not empty and was not written by a build (it has no {MARKER}); a build "
@@ -296,20 +302,36 @@ def _made_by_a_build(folder: Path) -> bool:
 def _os_message(error: OSError, shown: Path, out: Path) -> str:
     """One sentence for a file system error met while writing the build."""
     place = f"{shown} (which is {out})" if Path(os.path.abspath(shown)) != out else str(shown)
-    name = error.filename if error.filename is not None else out.parent
+    # A copy's error names the source first and the file written second (`shutil.copyfile`).
+    name = error.filename2 or error.filename
+    kept = " (the previous build is kept)" if os.path.isdir(out) else ""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (
-            f"the disk holding {place} is full (writing {name}); free some space and build "
-            "again: the previous build is kept"
-        )
+        # A failed write() names no file: the full disk is the output's or the temporary one.
+        where = name or _fullest(out.parent, Path(tempfile.gettempdir()))
+        if _within(Path(os.path.abspath(where)), out.parent):
+            where = place  # the scratch folder's name would mean nothing to the reader
+        return f"no space left on the disk holding {where}; free some space and build again{kept}"
     if error.errno == errno.EROFS:
         return (
-            f"{name} is on a read-only file system; build into a folder you can write: the "
-            "previous build is kept"
+            f"{name or out.parent} is on a read-only file system; build into a folder you can "
+            f"write{kept}"
         )
     if error.errno in (errno.EACCES, errno.EPERM):
-        return f"no permission to write {name}; build into a folder you can write"
-    return f"cannot write the build into {place}: {error.strerror or error} ({name})"
+        return (
+            f"no permission to write {name or out.parent}; build into a folder you can write{kept}"
+        )
+    return f"cannot write the build into {place}: {error.strerror or error} ({name or out}){kept}"
+
+
+def _fullest(*folders: Path) -> Path:
+    def free(folder: Path) -> int:
+        try:
+            stats = os.statvfs(folder)
+        except OSError:
+            return sys.maxsize
+        return stats.f_bavail * stats.f_frsize
+
+    return min(folders, key=free)
 
 
 @contextmanager
@@ -317,7 +339,17 @@ def _locked(out: Path) -> Iterator[None]:
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
     # O_NOFOLLOW and no truncation: a lock file that is a symlink writes nothing through it.
-    descriptor = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        descriptor = os.open(
+            lock_path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
+        )
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+        raise BuildError(
+            f"the lock file {lock_path} is a symlink; remove it (a build writes its lock only "
+            "as a file of its own)"
+        ) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
