@@ -9,12 +9,18 @@ it concerns. Findings without a page are listed under the pages.
 Everything is in the one file: styles inline, thumbnails as PNG `data:` URIs (encoded here
 with the standard library), no script, font or image fetched from anywhere. All text goes
 through Jinja2's autoescaping.
+
+Thumbnails are drawn in worker processes under the time and memory limits `check` gives a
+paper (a page can take pdfium minutes or gigabytes), each page at most `THUMB_WIDTH` by
+`THUMB_MAX_HEIGHT` pixels: a page narrower or wider than that allows (a box 0.2 pt wide would
+be drawn 300,000 pixels tall) is left out with a note instead of scaled to fit.
 """
 
 from __future__ import annotations
 
 import base64
 import math
+import os
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +31,7 @@ import jinja2
 import pypdfium2 as pdfium
 
 from proceedings import __version__
+from proceedings.parallel import Limits, Pool
 from proceedings.report import (
     FileReport,
     Finding,
@@ -38,6 +45,11 @@ from proceedings.report import (
 
 THUMB_WIDTH = 80  # CSS and image pixels: 3-4 kB a page as PNG
 FIRST_PAGES = 12  # pages shown of each paper, besides the one where the main text ends
+# Four times a page's width: room for any real page and its landscape turn, and at most
+# 80 x 320 = 25,600 pixels however small or large the page box is.
+THUMB_MAX_HEIGHT = 4 * THUMB_WIDTH
+# What `proceedings check` allows one paper (cli.MEMORY_LIMIT and its default --timeout).
+THUMBNAIL_LIMITS = Limits(seconds=60.0, memory_bytes=1 << 30)
 
 # Where the text block stands on the page, as fractions of the page's height: the ICLR style's
 # body box, y from 62 to 710 pt on a 792 pt US Letter page (see DESIGN.md). The report gives
@@ -92,6 +104,14 @@ class _Paper:
 
 
 @dataclass
+class _Thumbnails:
+    """What a worker drew of one paper: data URIs by page number, and a note on what not."""
+
+    images: dict[int, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass
 class _File:
     report: FileReport
     anchor: str
@@ -107,9 +127,18 @@ def render_html(report: Report) -> str:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    shown = [_pages_shown(paper) if not paper.unreadable else [] for paper in report.papers]
+    drawn = _draw_all(
+        [(Path(paper.file), pages) for paper, pages in zip(report.papers, shown, strict=True)]
+    )
     # Problems first (unreadable, failed, then passed), each group in the report's order.
     papers = sorted(
-        (_paper(paper, f"paper-{index}") for index, paper in enumerate(report.papers, 1)),
+        (
+            _paper(paper, f"paper-{index}", pages, thumbnails)
+            for index, (paper, pages, thumbnails) in enumerate(
+                zip(report.papers, shown, drawn, strict=True), 1
+            )
+        ),
         key=lambda paper: _RANK[paper.report.status],
     )
     files = [_file(item, f"file-{index}") for index, item in enumerate(report.files, 1)]
@@ -143,16 +172,10 @@ def _file_where(finding: Finding, name: str) -> str:
     return f"{name}:{finding.line}" if finding.line is not None else name
 
 
-def _paper(paper: PaperReport, anchor: str) -> _Paper:
+def _paper(paper: PaperReport, anchor: str, shown: list[int], thumbnails: _Thumbnails) -> _Paper:
     total = paper.pages_total or 0
-    shown = _pages_shown(paper) if not paper.unreadable else []
-    images: dict[int, str] = {}
-    thumbnails_note = None
-    if shown:
-        try:
-            images = _thumbnails(Path(paper.file), shown)
-        except Exception as error:  # a picture that fails must not cost the report
-            thumbnails_note = f"The pages cannot be shown: {error or type(error).__name__}"
+    images = thumbnails.images
+    thumbnails_note = thumbnails.note
     by_page: dict[int, list[Finding]] = {}
     loose: list[Finding] = []
     for finding in paper.findings:
@@ -264,17 +287,66 @@ def _notes(
     return sorted(notes, key=lambda note: order[note.finding.severity])
 
 
-def _thumbnails(path: Path, numbers: Sequence[int]) -> dict[int, str]:
-    """PNG data URIs of pages `numbers` (1-based) of the PDF at `path`, `THUMB_WIDTH` wide."""
+def _draw_all(items: Sequence[tuple[Path, list[int]]]) -> list[_Thumbnails]:
+    """The thumbnails of each (PDF, pages) item, drawn in workers under THUMBNAIL_LIMITS."""
+    wanted = [index for index, (_, numbers) in enumerate(items) if numbers]
+    drawn = [_Thumbnails() for _ in items]
+    if not wanted:
+        return drawn
+    pool: Pool[tuple[Path, list[int]], _Thumbnails] = Pool(
+        work=_draw,
+        on_timeout=lambda item, seconds: _Thumbnails(
+            note=f"The pages are not shown: drawing them took more than {seconds:g} s."
+        ),
+        on_crash=lambda item, why: _Thumbnails(note=f"The pages cannot be shown: {why}."),
+        jobs=min(os.cpu_count() or 1, len(wanted)),
+        limits=THUMBNAIL_LIMITS,
+    )
+    for index, result in zip(wanted, pool.map([items[index] for index in wanted]), strict=True):
+        drawn[index] = result
+    return drawn
+
+
+def _draw(item: tuple[Path, list[int]]) -> _Thumbnails:
+    path, numbers = item
+    try:
+        return _thumbnails(path, numbers)
+    except MemoryError:
+        return _Thumbnails(note="The pages cannot be shown: drawing them needed too much memory.")
+    except Exception as error:  # noqa: BLE001 - a picture that fails must not cost the report
+        return _Thumbnails(note=f"The pages cannot be shown: {error or type(error).__name__}")
+
+
+def _thumbnail_size(width: float, height: float) -> tuple[float, int] | None:
+    """The scale and pixel height of a page `width` x `height` pt drawn `THUMB_WIDTH` wide;
+    None when it would be under a pixel or over `THUMB_MAX_HEIGHT` tall."""
+    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
+        return None
+    scale = THUMB_WIDTH / width
+    pixels = height * scale
+    if not 1 <= pixels <= THUMB_MAX_HEIGHT:
+        return None
+    return scale, round(pixels)
+
+
+def _thumbnails(path: Path, numbers: Sequence[int]) -> _Thumbnails:
+    """PNG data URIs of pages `numbers` (1-based) of the PDF at `path`, `THUMB_WIDTH` wide,
+    and a note naming the pages whose shape leaves no thumbnail to draw."""
     pdf = pdfium.PdfDocument(str(path))
     try:
         images = {}
+        odd: list[str] = []
         for number in numbers:
             if number > len(pdf):
                 continue
             page = pdf[number - 1]
             try:
-                bitmap = page.render(scale=THUMB_WIDTH / page.get_width(), rev_byteorder=True)
+                width, height = page.get_size()
+                size = _thumbnail_size(width, height)
+                if size is None:
+                    odd.append(f"{number} ({width:.4g} x {height:.4g} pt)")
+                    continue
+                bitmap = page.render(scale=size[0], rev_byteorder=True)
                 data = _png(
                     bytes(bitmap.buffer),
                     int(bitmap.width),
@@ -285,7 +357,14 @@ def _thumbnails(path: Path, numbers: Sequence[int]) -> dict[int, str]:
             finally:
                 page.close()
             images[number] = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-        return images
+        note = None
+        if odd:
+            pages = "Page " if len(odd) == 1 else "Pages "
+            note = (
+                f"{pages}{', '.join(odd)} {'is' if len(odd) == 1 else 'are'} too narrow or "
+                "too wide to show as a thumbnail."
+            )
+        return _Thumbnails(images, note)
     finally:
         pdf.close()
 
