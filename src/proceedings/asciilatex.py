@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from proceedings.bib.text import brace_words
+
 # --------------------------------------------------------------------------------------------
 # Formulas
 
@@ -644,30 +646,12 @@ def bibtex_last_name(family_latex: str) -> str:
     to the last one that starts in lower case are the `von` part (`van der Berg` -> `Berg`,
     `De la Fuente` -> `Fuente`); the last word always belongs to Last (`d'Alembert`), and a
     braced word has no case (`{van der Berg}` stays whole)."""
-    words = _top_level_words(family_latex)
+    words = brace_words(family_latex)
     last_lower = -1
     for index, word in enumerate(words[:-1]):
         if _starts_lower(word):
             last_lower = index
     return " ".join(words[last_lower + 1 :])
-
-
-def _top_level_words(latex: str) -> list[str]:
-    words: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in latex:
-        depth += char == "{"
-        depth -= char == "}" and depth > 0
-        if char.isspace() and depth == 0:
-            if current:
-                words.append("".join(current))
-                current = []
-        else:
-            current.append(char)
-    if current:
-        words.append("".join(current))
-    return words
 
 
 def _starts_lower(word: str) -> bool:

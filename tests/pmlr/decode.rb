@@ -7,13 +7,19 @@ require 'json'
 require 'latex/decode'
 require 'active_support/all'
 
-def detex(string)
+# The steps both of mlresearch.rb's decoders take first.
+def decoded(string)
   s = string.dup
   s.force_encoding('utf-8')
   LaTeX::Decode::Base.normalize(s)
   LaTeX::Decode::Accents.decode!(s)
   LaTeX::Decode::Diacritics.decode!(s)
   LaTeX::Decode::Punctuation.decode!(s)
+  s
+end
+
+def detex(string)
+  s = decoded(string)
   LaTeX::Decode::Symbols.decode!(s)
   LaTeX::Decode::Greek.decode!(s)
   LaTeX::Decode::Base.strip_braces(s)
@@ -21,13 +27,7 @@ def detex(string)
 end
 
 def detex_abstract(string)
-  s = string.dup
-  s.force_encoding('utf-8')
-  LaTeX::Decode::Base.normalize(s)
-  LaTeX::Decode::Accents.decode!(s)
-  LaTeX::Decode::Diacritics.decode!(s)
-  LaTeX::Decode::Punctuation.decode!(s)
-  LaTeX.normalize_C(s)
+  LaTeX.normalize_C(decoded(string))
 end
 
 STDIN.each_line do |line|

@@ -68,7 +68,7 @@ class NameList:
 
 def split_names(value: str) -> NameList:
     """Split an `author`/`editor` value at the `and`s outside braces, as BibTeX does."""
-    tokens = _tokens(value)
+    tokens = brace_words(value)
     groups: list[list[str]] = [[]]
     for token in tokens:
         if token.lower() == "and":
@@ -85,7 +85,7 @@ def split_names(value: str) -> NameList:
     return NameList(names=names, leading_and=leading, trailing_and=trailing, doubled_and=doubled)
 
 
-def _tokens(value: str) -> list[str]:
+def brace_words(value: str) -> list[str]:
     """White-space separated words of `value`, braces kept whole."""
     tokens: list[str] = []
     current: list[str] = []
@@ -125,5 +125,5 @@ def family_name(name: str) -> str:
     text = " ".join(name.split())
     if "," in _top_level(text):
         return text.split(",", 1)[0].strip()
-    parts = _tokens(text)
+    parts = brace_words(text)
     return parts[-1] if parts else ""
