@@ -13,11 +13,12 @@ Streams are copied raw (still compressed, already decrypted).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import BinaryIO
+from typing import Protocol
 
 import pikepdf
 
@@ -27,10 +28,16 @@ _TOKENS = re.compile(rb"\((?:[^\\)]|\\.)*\)|(\d+) (\d+) R", re.DOTALL)
 ObjGen = tuple[int, int]
 
 
+class Output(Protocol):
+    """Where the bytes go: a file opened for writing, or anything else that takes them."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 class PdfWriter:
     """Writes numbered objects to `out` and, at the end, the cross-reference table."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: Output) -> None:
         self.out = out
         self.offsets: list[int] = [0]  # by object number; 0 is the free list head
         self.position = 0
@@ -124,8 +131,12 @@ class SourceCopy:
     def _stream(self, stream: pikepdf.Stream) -> tuple[bytes, bytes]:
         data = stream.read_raw_bytes()
         # /Length is the source's; a copy without it takes the length of the bytes copied.
-        entries = {key: value for key, value in stream.stream_dict.items() if key != "/Length"}
-        body = self.direct(pikepdf.Dictionary(entries))
+        # The dictionary stays qpdf's: its keys are never made Python strings, which a damaged
+        # key (bytes that are not UTF-8) could not round-trip.
+        entries = copy.copy(stream.stream_dict)
+        if "/Length" in entries:
+            del entries["/Length"]
+        body = self.direct(entries)
         return body[:-2] + b"/Length %d >>" % len(data), data
 
     def _renumber(self, match: re.Match[bytes]) -> bytes:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pikepdf
 
-from proceedings.build.frontmatter import DESTINATION_PREFIX, paper_destination
 from proceedings.build.latex import run_latex
 from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
 from proceedings.build.plan import Plan
@@ -58,14 +57,21 @@ _STAMPS = r"""\documentclass{article}
 """
 
 
-def stamp_sheet(label: str = "") -> bytes:
-    """The pieces page stamps are set from: `label` (LaTeX), then each digit, a page each."""
+def stamp_sheet(label: str = "", scratch: Path | None = None) -> bytes:
+    """The pieces page stamps are set from: `label` (LaTeX), then each digit, a page each.
+
+    LaTeX works in a folder inside `scratch` (the build's temporary folder) when given."""
     source = _STAMPS % {"label": label, "height": STAMP_HEIGHT_PT, "depth": STAMP_DEPTH_PT}
-    return run_latex(source, engine="pdflatex")
+    return run_latex(source, engine="pdflatex", scratch=scratch)
 
 
 class VolumeError(Exception):
-    """A paper's PDF cannot be copied into the volume; the message names the paper and file."""
+    """A paper's PDF cannot be copied into the volume; the message names the paper and file,
+    `reason` says why in the reader's words."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def assemble_volume(
@@ -85,6 +91,10 @@ def assemble_volume(
     order is its page tree's, not the file's), so `frontmatter` may be a function that waits
     for it to be typeset while the papers are copied.
     """
+    # Imported here: `check` copies papers with this module (`copy_problem`), and needs no
+    # front matter.
+    from proceedings.build.frontmatter import DESTINATION_PREFIX, paper_destination
+
     with open(out, "wb", buffering=1 << 20) as handle:
         writer = PdfWriter(handle)
         catalog, page_tree = writer.reserve(), writer.reserve()
@@ -172,16 +182,18 @@ class _Volume:
                         "check that every page is there"
                     )
                 if found == 0:
-                    raise VolumeError(f"{shown}: has no pages")
+                    raise VolumeError(f"{shown}: has no pages", "it has no pages")
                 return self._copy(source, prefix, external)
         except VolumeError:
             raise
         # Any failure of the reader on a damaged file, whatever qpdf or pikepdf calls it
         # (a C++ `std::bad_cast` arrives as a RuntimeError), means the same to a person.
         except Exception as error:  # noqa: BLE001
+            reason = _reason(error, path)
             raise VolumeError(
-                f"{shown}: cannot be copied into the volume ({_reason(error)}); export it "
-                f"again, or rewrite it (`qpdf {path.name} fixed.pdf`) and check every page"
+                f"{shown}: cannot be copied into the volume ({reason}); export it again, or "
+                f"rewrite it (`qpdf {path.name} fixed.pdf`) and check every page",
+                reason,
             ) from None
 
     def _copy(self, source: pikepdf.Pdf, prefix: str, external: str | None) -> list[int]:
@@ -288,14 +300,55 @@ def _box(value: object) -> tuple[float, float, float, float] | None:
     return box if box[2] > box[0] and box[3] > box[1] else None
 
 
-def _reason(error: BaseException) -> str:
-    """The reader's reason, without the path qpdf starts its messages with."""
+def _reason(error: BaseException, path: Path) -> str:
+    """The reader's reason, without the file and object qpdf starts its messages with."""
     text = str(error).strip() or type(error).__name__
-    if "): " in text:  # `file.pdf (object 12 0, offset 345): reason`
-        text = text.rsplit("): ", 1)[-1]
+    if text.startswith(str(path)):  # `file.pdf: reason`, `file.pdf (object 12 0): reason`
+        rest = text[len(str(path)) :]
+        if rest.startswith(": "):
+            text = rest[2:]
+        elif rest.startswith(" (") and "): " in rest:
+            text = rest.split("): ", 1)[1]
     if not isinstance(error, (pikepdf.PdfError, OSError)):
         text = f"{type(error).__name__}: {text}"
     return text.splitlines()[0][:300]
+
+
+def copy_problem(path: Path) -> str | None:
+    """Why the build could not copy `path` into a volume, or None if it could.
+
+    The copy is the build's own (its pages stamped, its destinations renamed, every object
+    it reaches serialized), written nowhere, so `check` finds what would stop the build.
+    """
+    writer = PdfWriter(Discard())
+    volume = _Volume(writer, writer.reserve())
+    volume.stamper = _Stamper(writer, _blank_sheet())
+    try:
+        volume.add(path, "paper")
+    except VolumeError as error:
+        return error.reason
+    return None
+
+
+class Discard:
+    """A binary file that keeps nothing."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def _blank_sheet() -> pikepdf.Pdf:
+    """A stamp sheet of empty pieces, as `stamp_sheet` lays them out, without LaTeX."""
+    sheet = pikepdf.new()
+    for _ in range(11):
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, 5, STAMP_HEIGHT_PT]),
+            Resources=pikepdf.Dictionary(),
+            Contents=sheet.make_stream(b""),
+        )
+        sheet.pages.append(pikepdf.Page(page))
+    return sheet
 
 
 class _Stamper:
@@ -398,7 +451,7 @@ def _rename_destinations(
         if isinstance(annotations, pikepdf.Array):
             for annotation in annotations:
                 if isinstance(annotation, pikepdf.Dictionary):
-                    _rename_link(annotation, prefix, names, pages)
+                    _rename_link(annotation, prefix, names, pages, external)
     return {
         f"{prefix}:{name}": target if target.is_indirect else source.make_indirect(target)
         for name, target in names.items()
@@ -418,7 +471,17 @@ def _named_destinations(source: pikepdf.Pdf) -> dict[str, object]:
     if isinstance(dests, pikepdf.Dictionary):  # the older form: a dictionary keyed by names
         for key, value in dests.items():
             found.setdefault(str(key).lstrip("/"), value)
-    return found
+    # A name of bytes that are not text (pikepdf hands them over with surrogates) cannot be
+    # written under a new name; links to it lose their target.
+    return {name: value for name, value in found.items() if _is_text(name)}
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 NAME_TREE_DEPTH = 32
@@ -467,6 +530,7 @@ def _rename_link(
     prefix: str,
     names: dict[str, pikepdf.Object],
     pages: set[tuple[int, int]],
+    external: str | None,
 ) -> None:
     if annotation.get("/Subtype") != pikepdf.Name.Link:
         return
@@ -481,6 +545,8 @@ def _rename_link(
             name = str(target).lstrip("/") if isinstance(target, pikepdf.Name) else str(target)
             if name in names:
                 holder[key] = pikepdf.String(f"{prefix}:{name}")
+            elif not (external and name.startswith(external)):
+                del holder[key]  # a name the paper does not define: a link to nowhere
         elif not isinstance(target, pikepdf.Array) or not target or not _is_page(target[0], pages):
             del holder[key]  # no destination, or not one of the paper's pages
 

@@ -208,18 +208,24 @@ def reader_stopped(paper: CheckedPaper) -> Iterator[Violation]:
     "check that every page is there.",
 )
 def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
-    """PDF readers disagree on how many pages the file has: its page tree is damaged.
+    """PDF readers disagree on the file's pages: its page tree or its objects are damaged.
 
     ## What it catches
     A page tree whose page count (`/Count`) does not match the pages it holds, a tree with a
     loop, or a page another reader refuses, so one reader shows pages another does not.
     Broken merges and hand-edited files do this. The readers compared: PDFium (the checks), a
-    plain reading of the page tree, and qpdf (the build).
+    plain reading of the page tree, and qpdf (the build). Also a file whose pages qpdf lists
+    but the build cannot copy into the volume: the build makes its copy here, written
+    nowhere, so a file this rule passes is one the build takes.
 
     ## Why it matters
     What a reader shows is not what the checks measured, nor what the volume numbers: the
     contents would give page ranges that do not match the pages in `volume.pdf`, and the build
     stops on such a file.
+
+    ## Known problems
+    Values of the wrong type that readers skip (a destination that is not a page, a box that
+    is not four numbers) are not reported: the build takes them as PDFium does.
 
     ## How to fix
     Let a repairing tool rewrite the file (`qpdf paper.pdf fixed.pdf` rebuilds the page tree),
@@ -237,6 +243,12 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
         counts.append(f"qpdf (used by the build) cannot list them: {qpdf.problem}")
     elif qpdf.count != shown:
         counts.append(f"qpdf (used by the build) {page_count(qpdf.count)}")
+    elif qpdf.copy_problem is not None:
+        yield Violation(
+            f"the file is damaged: PDFium shows {page_count(shown)}, but the build cannot "
+            f"copy them into the volume: {qpdf.copy_problem}"
+        )
+        return
     if len(counts) > 1:
         yield Violation(
             f"the page tree is damaged: {', '.join(counts)}; what readers show, what was "
