@@ -17,13 +17,16 @@ program committee is sorted by family name as the author index is.
 from __future__ import annotations
 
 import datetime
+import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from proceedings.build.authors import (
     NON_ARCHIVAL_MARK,
@@ -110,16 +113,20 @@ def render_frontmatter(plan: Plan) -> str:
     return _render(plan)[0]
 
 
-def build_frontmatter(plan: Plan, out_dir: Path, timeout: float = 300) -> Path:
+def build_frontmatter(
+    plan: Plan, out_dir: Path, timeout: float = 300, scratch: Path | None = None
+) -> Path:
     """Write `frontmatter.tex` and `frontmatter.pdf` into `out_dir`; return the PDF's path.
 
-    Raises `FrontmatterError` for a missing preface or a broken template and `LatexError`
-    when LaTeX fails (its message names the paper and field whose text broke the run).
+    LaTeX works in a folder inside `scratch` (the build's temporary folder; the system's when
+    None). Raises `FrontmatterError` for a missing preface or a broken or refused template
+    and `LatexError` when LaTeX fails (its message names the paper and field whose text broke
+    the run).
     """
     source, engine = _render(plan)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "frontmatter.tex").write_text(source, encoding="utf-8")
-    pdf = run_latex(source, None, engine=engine, timeout=timeout)
+    pdf = run_latex(source, None, engine=engine, timeout=timeout, scratch=scratch)
     target = out_dir / "frontmatter.pdf"
     partial = out_dir / ".frontmatter.pdf.part"
     partial.write_bytes(pdf)
@@ -130,7 +137,11 @@ def build_frontmatter(plan: Plan, out_dir: Path, timeout: float = 300) -> Path:
 def _render(plan: Plan) -> tuple[str, Engine]:
     context = frontmatter_context(plan)
     engine = choose_engine(_texts(context))
-    environment = latex_environment(engine, plan.volume.root / OVERRIDES)
+    environment = latex_environment(engine)
+    # The volume's overrides come first, read only through `OverrideLoader`'s checks.
+    environment.loader = jinja2.ChoiceLoader(
+        [OverrideLoader(plan.volume.root), *_loaders(environment.loader)]
+    )
     environment.filters["names"] = _names_filter(environment)
     environment.filters["date"] = _date_text
     try:
@@ -142,6 +153,227 @@ def _render(plan: Plan) -> tuple[str, Engine]:
         ) from None
     except jinja2.TemplateError as error:
         raise FrontmatterError(f"front-matter template: {error}") from None
+
+
+def _loaders(loader: jinja2.BaseLoader | None) -> list[jinja2.BaseLoader]:
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return list(loader.loaders)
+    return [loader] if loader is not None else []
+
+
+# --------------------------------------------------------------------------------------------
+# Template overrides: the volume's files, so untrusted (a volume may come from anyone).
+
+TEMPLATE_LIMIT = 1 << 20  # bytes; the package's largest template is 5 kB
+
+
+class OverrideLoader(jinja2.BaseLoader):
+    """The volume's `templates/latex/NAME`, when it is one; the package's otherwise.
+
+    An override is read only when it is a regular file inside the volume (a link is followed
+    only while it stays there), of at most `TEMPLATE_LIMIT` bytes, UTF-8, and passes
+    `check_template`. Anything else there is one `FrontmatterError` naming the file: a FIFO
+    would block the build, a link out of the volume would print a file of the machine.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = root / OVERRIDES
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        name = (OVERRIDES / template).as_posix()
+        text = _read_override(self.root, path, name)
+        check_template(text, name, environment)
+        return text, None, None
+
+
+def _read_override(root: Path, path: Path, name: str) -> str:
+    try:
+        resolved = path.resolve(strict=True)
+        volume = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise FrontmatterError(f"{name}: a link to nothing; remove it or make it a file") from None
+    if not resolved.is_relative_to(volume):
+        raise FrontmatterError(
+            f"{name}: a link to a file outside the volume; templates are read only from the "
+            "volume folder: copy the file there"
+        )
+    try:
+        # O_NONBLOCK: a FIFO swapped in after the checks above opens at once instead of
+        # waiting for a writer; fstat then refuses it.
+        handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as error:
+        raise FrontmatterError(f"{name}: cannot be read ({error.strerror})") from None
+    with os.fdopen(handle, "rb") as file:
+        mode = os.fstat(file.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise FrontmatterError(
+                f"{name}: not a regular file ({_kind(mode)}); a template must be a text file"
+            )
+        data = file.read(TEMPLATE_LIMIT + 1)
+    if len(data) > TEMPLATE_LIMIT:
+        raise FrontmatterError(f"{name}: larger than {TEMPLATE_LIMIT >> 20} MB; not a template")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FrontmatterError(f"{name}: not UTF-8 text (byte {error.start})") from None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+# What a template may not contain. Lua reads and writes any file the engine's user can, and
+# LaTeX's `openin_any` does not bind it; pdfTeX's own `\pdfobj file` and `\pdffiledump` read
+# any file too. A command is refused however it is spelt: building its name (`\csname`,
+# `^^5c`, catcodes, writing a file and reading it back) is refused as such, and so is a
+# Jinja tag that could complete a command's name.
+_CONTROL_WORD = re.compile(r"\\([A-Za-z@]+)")
+_LUA_WORD = re.compile(r"lua", re.IGNORECASE)
+_LUA_ALLOWED = frozenset({"LuaTeX", "LuaLaTeX", "luatexversion", "luatexrevision"})
+_REFUSED_WORDS = {
+    **dict.fromkeys(
+        "csname ifcsname begincsname lastnamedcs UseName ExpandArgs @nameuse @namedef".split(),
+        "builds a command from its name",
+    ),
+    **dict.fromkeys(
+        "catcode scantokens scantextokens ExplSyntaxOn primitive pdfprimitive".split(),
+        "changes how LaTeX reads the text",
+    ),
+    **dict.fromkeys(
+        "input include InputIfFileExists openin read readline write openout".split(),
+        "reads or writes a file",
+    ),
+    **dict.fromkeys(
+        (
+            "pdfobj pdfximage pdfextension pdffiledump filedump pdfmdfivesum mdfivesum "
+            "pdffilesize filesize pdffilemoddate filemoddate saveimageresource embedfile "
+            "attachfile textattachfile noattachfile includemedia includexmp"
+        ).split(),
+        "reads a file into the PDF",
+    ),
+}
+_CS_COMMAND = re.compile(r"(?:if)?cs[a-z]*|letcs[a-z]*")  # etoolbox: \csuse{name}, \csletcs
+
+
+def check_template(text: str, name: str, environment: jinja2.Environment | None = None) -> None:
+    """Raise `FrontmatterError` when the template `text` (the volume's file `name`) could run
+    Lua, read a file or build a command from pieces.
+
+    What is checked is the LaTeX the template writes, as Jinja's lexer gives it (whitespace
+    control applied, `raw` blocks as text), TeX comments left out: `\\dir\\BLOCK{if 1}ectlua`
+    is `\\directlua`. A command name directly followed by what a tag prints is refused too,
+    since the printed text would lengthen the name.
+    """
+    lexer = (environment or latex_environment()).lexer
+    pieces: list[tuple[str, int]] = []
+    try:
+        tokens = list(lexer.tokeniter(text, name))
+    except jinja2.TemplateSyntaxError:
+        return  # compiling the template reports it, with its line
+    for index, (line, kind, value) in enumerate(tokens):
+        if kind == "data":
+            pieces.append((value, line))
+        elif kind == "variable_begin":
+            # A source marker prints a comment (`%% source: ...`), which ends any name.
+            pieces.append(("%" if _is_marker(tokens, index) else _PRINTED, line))
+        elif kind == "block_begin" and index + 1 < len(tokens):
+            statement = tokens[index + 1][2]
+            if statement == "filter":
+                raise _refused(name, line, "\\BLOCK{filter", "prints LaTeX unescaped")
+            if statement in _PRINTING_STATEMENTS:
+                pieces.append((_PRINTED, line))
+            if any(token[1:] == ("name", "source") for token in _tag(tokens, index)):
+                raise _refused(name, line, "source", "is the marker function; a template "
+                               "may call it but not define it")  # fmt: skip
+    latex = _without_comments("".join(piece for piece, _ in pieces))
+    lines: list[int] = []
+    for piece, line in pieces:
+        for char in piece:
+            lines.append(line)
+            line += char == "\n"
+    problems = _problems(latex)
+    if problems:
+        position, why = min(problems)
+        shown = latex[position:].split("\n", 1)[0][:40].replace(_PRINTED, "\\VAR{...}").rstrip()
+        raise _refused(name, lines[position], shown, why)
+
+
+_PRINTED = "\x00"  # stands for what a tag prints
+_Token = tuple[int, str, str]
+
+
+def _tag(tokens: list[_Token], start: int) -> list[_Token]:
+    """The tokens of the tag opening at `start`, up to its end."""
+    for end in range(start + 1, len(tokens)):
+        if tokens[end][1] in ("variable_end", "block_end"):
+            return tokens[start + 1 : end]
+    return tokens[start + 1 :]
+
+
+def _is_marker(tokens: list[_Token], start: int) -> bool:
+    """True for `\\VAR{source(...)}`: the call and nothing else."""
+    inner = [token for token in _tag(tokens, start) if token[1] != "whitespace"]
+    if len(inner) < 3 or inner[0][1:] != ("name", "source") or inner[1][2] != "(":
+        return False
+    depth = 0
+    for position, (_, _, value) in enumerate(inner[1:], start=1):
+        depth += (value == "(") - (value == ")")
+        if depth == 0:
+            return position == len(inner) - 1
+    return False
+
+
+_PRINTING_STATEMENTS = frozenset({"include", "call", "block", "extends"})
+
+
+def _refused(name: str, line: int, shown: str, why: str) -> FrontmatterError:
+    return FrontmatterError(
+        f"{name}, line {line}: `{shown}` {why}. Templates may not run Lua, read files or "
+        "build commands from pieces (the package's own preamble.tex.j2 sets up the fonts "
+        "with Lua: override the other parts, or leave its \\directlua block out)"
+    )
+
+
+def _problems(text: str) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for match in _CONTROL_WORD.finditer(text):
+        word = match.group(1)
+        if _LUA_WORD.search(word) and word not in _LUA_ALLOWED:
+            found.append((match.start(), "runs Lua"))
+        elif word in _REFUSED_WORDS:
+            found.append((match.start(), _REFUSED_WORDS[word]))
+        elif _CS_COMMAND.fullmatch(word):
+            found.append((match.start(), "builds a command from its name"))
+    for match in re.finditer(r"\\(?:begin|end)\s*\{[^}]*lua", text, re.IGNORECASE):
+        found.append((match.start(), "runs Lua"))
+    for match in re.finditer(r"\^\^", text):
+        found.append((match.start(), "writes a character by its code"))
+    for match in re.finditer(r"(?<!\\)(?:\\\\)*(\\[A-Za-z@]*)" + _PRINTED, text):
+        found.append((match.start(1), "is a command whose name a Jinja tag completes"))
+    return found
+
+
+def _without_comments(text: str) -> str:
+    """`text` with TeX comments blanked (kept the same length, so positions stay)."""
+    return re.sub(
+        r"(?<!\\)((?:\\\\)*)%[^\n]*",
+        lambda match: match.group(1) + " " * (len(match.group(0)) - len(match.group(1))),
+        text,
+    )
 
 
 def frontmatter_context(plan: Plan) -> dict[str, Any]:

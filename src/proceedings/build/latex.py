@@ -30,6 +30,7 @@ import contextlib
 import functools
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -436,25 +437,36 @@ def run_latex(
     workdir_files: dict[str, bytes] | None = None,
     engine: str = "pdflatex",
     timeout: float = 120,
+    scratch: Path | None = None,
 ) -> bytes:
     """Compile `tex_source` with `engine` in a fresh temporary folder and return the PDF.
 
-    `workdir_files` are written next to it first (names relative, inside the folder). The
-    engine runs until cross-references settle, at most three times, within `timeout` seconds
-    in all. Raises `LatexError` with the error lines and the marked source of the failing text.
+    The folder is made inside `scratch` (the caller's own temporary folder, so a killed run
+    leaves the text only where the caller cleans up), in the system's temporary folder when
+    None. `workdir_files` are written next to it first (names relative, inside the folder).
+    The engine runs confined to that folder and TeX Live's tree where bubblewrap works (see
+    `confined`). It runs until cross-references settle, at most three times, within `timeout`
+    seconds in all. Raises `LatexError` with the error lines and the marked source of the
+    failing text.
     """
     checked = _engine(engine)
     deadline = time.monotonic() + timeout
-    with tempfile.TemporaryDirectory(prefix="proceedings-latex-") as folder:
-        work = Path(folder)
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="proceedings-latex-", dir=scratch) as folder:
+        work = Path(folder).resolve()
         for name, data in (workdir_files or {}).items():
             target = _inside(work, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         (work / _MAIN).write_text(tex_source, encoding="utf-8")
         environment = _environment(work)
+        wrapper: list[str] = []
+        if confined():
+            wrapper = _sandbox(work, environment, checked)
+            environment = {"PATH": environment.get("PATH", os.defpath)}  # bwrap sets the rest
         for _ in range(MAX_RUNS):
-            code, output = _run_once(checked, work, environment, deadline, timeout)
+            code, output = _run_once(checked, work, environment, deadline, timeout, wrapper)
             log = _read_log(work)
             if code != 0 or not (work / "document.pdf").is_file():
                 raise _error(checked, tex_source, log or output, output)
@@ -473,8 +485,21 @@ def _inside(work: Path, name: str) -> Path:
     return work.joinpath(*relative.parts)
 
 
+# What the engine sees of the caller's environment: where programs and TeX's files are, the
+# locale, reproducibility. Nothing else (tokens, paths of other projects) is its business;
+# Lua's `os.getenv` would print it.
+_PASSED = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SOURCE_DATE_EPOCH")
+_PASSED_PREFIXES = ("TEXMF", "TEXINPUTS", "TEXFONTS", "TFMFONTS", "T1FONTS", "OSFONTDIR",
+                    "FONTCONFIG_", "KPATHSEA", "LUAINPUTS", "ENCFONTS", "OPENTYPEFONTS",
+                    "TTFONTS", "VFFONTS", "BIBINPUTS", "BSTINPUTS")  # fmt: skip
+
+
 def _environment(work: Path) -> dict[str, str]:
-    environment = dict(os.environ)
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name in _PASSED or name.startswith(_PASSED_PREFIXES)
+    }
     environment.update(
         {
             "openin_any": "p",
@@ -491,10 +516,167 @@ def _environment(work: Path) -> dict[str, str]:
     return environment
 
 
+# --------------------------------------------------------------------------------------------
+# Confinement: `openin_any=p` binds TeX's own reads, but Lua's `io.open`, `lfs`, `kpse` and
+# the image and PDF readers open any file the user can, and LuaTeX's `--safer` stops only
+# writes. So the engine runs in bubblewrap: it sees the system's programs and TeX Live's tree
+# read-only, its own folder read-write, no network, no other process, and nothing else (no
+# /etc/passwd, no home folder, no volume). Without bubblewrap it runs as before, and the
+# templates' own check (`frontmatter`) is what keeps Lua out of them.
+
+# Read-only, where they exist: programs and libraries, TeX's configuration, fonts.
+_SYSTEM_PATHS = (
+    "/usr",
+    "/etc/texmf",
+    "/etc/fonts",
+    "/etc/alternatives",
+    "/etc/ld.so.cache",
+    "/var/lib/texmf",
+    "/var/cache/fontconfig",
+    "/opt/texlive",
+)
+_USER_FONT_PATHS = (".fonts", ".local/share/fonts", ".cache/fontconfig")
+_TEX_TREES = (
+    "TEXMFROOT TEXMFDIST TEXMFMAIN TEXMFLOCAL TEXMFSYSVAR TEXMFSYSCONFIG TEXMFVAR TEXMFCONFIG "
+    "TEXMFHOME"
+).split()
+_CACHE = ".texmf-cache"  # luaotfload's cache inside the engine's folder
+
+
+def confined() -> bool:
+    """True when the engine runs confined: bubblewrap is installed and works here (it needs
+    user namespaces, which some containers do not allow)."""
+    return _bubblewrap() is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _bubblewrap() -> str | None:
+    program = shutil.which("bwrap")
+    if program is None or _tex_value("TEXMFROOT") is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="proceedings-latex-") as folder:
+        work = Path(folder).resolve()
+        arguments = _bind_arguments(work)
+        try:
+            probe = subprocess.run(
+                [program, *arguments, "true"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return program if probe.returncode == 0 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _tex_values() -> dict[str, str]:
+    """TeX Live's folders, as kpathsea expands them for LuaLaTeX (empty without kpsewhich)."""
+    names = [*_TEX_TREES, "TEXMFCACHE"]
+    try:
+        expanded = subprocess.run(
+            ["kpsewhich", "-progname=lualatex", "--expand-var=" + "|".join(f"${n}" for n in names)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    values = expanded.split("|")
+    if len(values) != len(names):
+        return {}
+    return {name: value for name, value in zip(names, values, strict=True) if value}
+
+
+def _tex_value(name: str) -> str | None:
+    return _tex_values().get(name)
+
+
+def _bind_arguments(work: Path) -> list[str]:
+    arguments = [
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+    ]
+    readable: list[str] = list(_SYSTEM_PATHS)
+    readable += [value for name in _TEX_TREES if (value := _tex_value(name))]
+    home = os.environ.get("HOME")
+    if home:
+        readable += [os.path.join(home, name) for name in _USER_FONT_PATHS]
+    bound: set[str] = set()
+    for path in readable:
+        if path in bound or not os.path.isabs(path) or not os.path.exists(path):
+            continue
+        bound.add(path)
+        arguments += ["--ro-bind", path, path]
+    for link in ("/bin", "/lib", "/lib32", "/lib64", "/sbin"):
+        if os.path.islink(link):  # merged /usr: /bin -> usr/bin
+            arguments += ["--symlink", os.readlink(link), link]
+        elif os.path.isdir(link):
+            arguments += ["--ro-bind", link, link]
+    arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    arguments += ["--bind", str(work), str(work), "--chdir", str(work)]
+    return arguments
+
+
+def _sandbox(work: Path, environment: dict[str, str], engine: Engine) -> list[str]:
+    """The bubblewrap command line the engine runs under, its environment included."""
+    program = _bubblewrap()
+    assert program is not None
+    arguments = [program, *_bind_arguments(work)]
+    if engine == "lualatex":
+        environment = {**environment, "TEXMFCACHE": str(work / _CACHE)}
+        _copy_font_cache(work / _CACHE)
+    for name, value in environment.items():
+        arguments += ["--setenv", name, value]
+    return arguments
+
+
+def _copy_font_cache(target: Path) -> None:
+    """Give the confined engine a copy of luaotfload's cache, which it must be able to write.
+
+    luaotfload looks for its font database only where it may write; the real cache stays
+    read-only (a confined run must not leave Lua code there for the next unconfined one), so
+    the run gets a copy, thrown away with its folder. Without a database anywhere, one is made
+    first by `luaotfload-tool`, outside the confinement and with no input of the volume's, so
+    that every run does not spend a minute making its own.
+    """
+    caches = [Path(path) / "luatex-cache" for path in (_tex_value("TEXMFCACHE") or "").split(":")]
+    source = next((cache for cache in caches if _has_font_names(cache)), None)
+    if source is None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                ["luaotfload-tool", "--update"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=600,
+                check=False,
+            )
+        source = next((cache for cache in caches if _has_font_names(cache)), None)
+    if source is None:
+        return
+    with contextlib.suppress(OSError, shutil.Error):
+        shutil.copytree(source, target / "luatex-cache", symlinks=False, dirs_exist_ok=True)
+
+
+def _has_font_names(cache: Path) -> bool:
+    names = cache / "generic" / "names"
+    return any(names.glob("luaotfload-names.lu*")) if names.is_dir() else False
+
+
 def _run_once(
-    engine: Engine, work: Path, environment: dict[str, str], deadline: float, timeout: float
+    engine: Engine,
+    work: Path,
+    environment: dict[str, str],
+    deadline: float,
+    timeout: float,
+    wrapper: list[str] | None = None,
 ) -> tuple[int, str]:
     command = [
+        *(wrapper or []),
         engine,
         "-interaction=nonstopmode",
         "-halt-on-error",
@@ -502,6 +684,8 @@ def _run_once(
         "-file-line-error",
         _MAIN,
     ]
+    if wrapper and shutil.which(engine, path=environment.get("PATH")) is None:
+        command = [engine]  # reported below as not installed, not as a sandbox failure
     try:
         process = subprocess.Popen(
             command,

@@ -153,7 +153,7 @@ def _build_parts(
     with ThreadPoolExecutor(max_workers=3) as background:
         stamps = None
         if "volume" in only and plan.archival:
-            stamps = background.submit(stamp_sheet, _stamp_label(volume))
+            stamps = background.submit(stamp_sheet, _stamp_label(volume), scratch)
         pmlr = None
         if "pmlr" in only:
             say("writing the PMLR upload")
@@ -170,7 +170,9 @@ def _build_parts(
         front: Future[Path] | None = None
         if "frontmatter" in only or ("volume" in only and not front_path.exists()):
             say("typesetting the front matter")
-            front = background.submit(build_frontmatter, plan, scratch / "frontmatter")
+            front = background.submit(
+                build_frontmatter, plan, scratch / "frontmatter", scratch=scratch
+            )
 
         def typeset_front() -> Path:
             if front is None:
