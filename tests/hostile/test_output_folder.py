@@ -301,7 +301,8 @@ def _failing_after(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
     [
         (OSError(errno.ENOSPC, "No space left on device"), "no space left on the disk holding"),
         (OSError(errno.EDQUOT, "Disk quota exceeded"), "no space left on the disk holding"),
-        (PermissionError(errno.EACCES, "Permission denied", "x.pdf"), "no permission to write"),
+        (PermissionError(errno.EACCES, "", ".build.tmp-1/x.pdf"), "no permission to write"),
+        (PermissionError(errno.EACCES, "", "papers/pdf/1.pdf"), "cannot read papers/pdf/1.pdf"),
         (OSError(errno.EROFS, "Read-only file system", "x.pdf"), "read-only file system"),
         (OSError(errno.EIO, "Input/output error"), "cannot write the build into"),
     ],

@@ -318,11 +318,28 @@ def _os_message(error: OSError, shown: Path, out: Path) -> str:
             f"{name or out.parent} is on a read-only file system; build into a folder you can "
             f"write{kept}"
         )
+    if name is not None and not _written(Path(os.path.abspath(name)), out):
+        return f"cannot read {name}: {error.strerror or error}{kept}"
     if error.errno in (errno.EACCES, errno.EPERM):
         return (
             f"no permission to write {name or out.parent}; build into a folder you can write{kept}"
         )
     return f"cannot write the build into {place}: {error.strerror or error} ({name or out}){kept}"
+
+
+def _written(path: Path, out: Path) -> bool:
+    """Whether `path` is one the build writes: in the output, its lock, scratch and old
+    folders beside it (`.build.*`), the folders made to hold them, or the temporary folder of
+    the LaTeX runs."""
+    if _within(path, out) or _within(out, path):
+        return True
+    temporary = Path(os.path.realpath(tempfile.gettempdir()))
+    inside = path.parent == temporary or temporary in path.parents
+    if inside and path.relative_to(temporary).parts[0].startswith("proceedings-"):
+        return True
+    if not _within(path, out.parent):
+        return False
+    return path.relative_to(out.parent).parts[0].startswith(f".{out.name}.")
 
 
 def _fullest(*folders: Path) -> Path:
