@@ -36,6 +36,8 @@ TRUE_ERRORS: dict[tuple[str, str, str], str] = {
     ("v262", "wu24a", "META001"): "page 1 spells out 'State Space Model' where the "
     "metadata says 'SSM'",
     ("v262", "timor24a", "META001"): "the metadata's title adds 'is Provably Faster'",
+    ("v262", "timor24a", "META005"): "page 1 prints Korat third, the metadata Pereg",
+    ("v262", "lu24a", "META005"): "page 1 prints Marco Levorato last, the metadata third",
     ("v285", "domine24a", "META001"): "page 1 says 'Second Workshop', the metadata 'Second "
     "Edition of the Workshop'",
     ("v285", "volume.yaml", "VOL011"): "published 2024-06-15, six months before the "

@@ -189,6 +189,83 @@ def spelt_differently(paper: CheckedPaper) -> Iterator[Violation]:
             )
 
 
+@rule(
+    "META005",
+    "author-order",
+    Severity.ERROR,
+    fix="Put the authors in papers.yaml in the order the PDF prints them (or correct the PDF).",
+)
+def author_order(paper: CheckedPaper) -> Iterator[Violation]:
+    """The authors of the metadata are printed on the PDF's first page in another order.
+
+    ## What it catches
+    Every author of papers.yaml is found on page 1 (META002 reports the others), but the
+    page prints them in another order. Where the names stand in a grid (rows of several
+    names, as NeurIPS and ICLR set long lists), reading across or down gives different
+    orders, so the finding is a warning.
+
+    ## Why it matters
+    Author order is part of the citation; it is the correction authors most often ask PMLR
+    for after publication, and the first author's family name makes the paper's id.
+
+    ## Known problems
+    A grid read down its columns by the authors' intention is reported as a warning. Two
+    authors with the same name cannot be told apart.
+
+    ## Example
+    papers.yaml lists "Ada Example, Ben Sample"; page 1 prints "Ben Sample, Ada Example":
+    `authors printed in another order: papers.yaml 'Ada Example, Ben Sample', the PDF 'Ben
+    Sample, Ada Example'`.
+
+    ## How to fix
+    Reorder the authors in papers.yaml, or in the paper's source.
+    """
+    meta, document = paper.meta, paper.document
+    if meta is None or document is None or not _has_text(document) or len(meta.authors) < 2:
+        return
+    block = _title_block(paper)
+    spans = [_lookup(block, number, author).span for number, author in enumerate(meta.authors, 1)]
+    if any(span is None for span in spans):
+        return  # META002 says who is missing; an order of some is no order
+    starts = [span[0] for span in spans if span is not None]
+    if len(set(starts)) < len(starts) or starts == sorted(starts):
+        return
+    printed = [author.name for _, author in sorted(zip(starts, meta.authors, strict=True))]
+    grid = _grid(block, sorted(span for span in spans if span is not None))
+    listed = ", ".join(author.name for author in meta.authors)
+    yield Violation(
+        f"authors printed in another order: papers.yaml {listed!r}, the PDF "
+        f"{', '.join(printed)!r}" + (" (if its grid of names is read across)" if grid else ""),
+        page=1,
+        severity=Severity.WARNING if grid else None,
+    )
+
+
+def _grid(block: _TitleBlock, spans: list[tuple[int, int]]) -> bool:
+    """True when the names stand in a grid: rows of the page holding several names with
+    nothing but space between them (NeurIPS's `\\And`), where a list that wraps separates
+    them with commas or "and"."""
+    rows: list[list[tuple[int, int]]] = []
+    last_top: float | None = None
+    for span in spans:
+        word = block.names.words[span[0]]
+        if word is None:
+            continue
+        top = block.lines[word.row].top
+        if last_top is not None and abs(top - last_top) < 3:
+            rows[-1].append(span)
+        else:
+            rows.append([span])
+            last_top = top
+    if len(rows) < 2:
+        return False
+    return any(
+        not any(word is None for word in block.names.words[left[1] + 1 : right[0]])
+        for row in rows
+        for left, right in itertools.pairwise(row)
+    )
+
+
 # A label after the title proper: "(Extended Abstract)", "[Short Paper]".
 _LABEL = re.compile(r"^(?P<title>.*\S)\s*(?P<label>\([^()]+\)|\[[^\[\]]+\])\s*$", re.DOTALL)
 
