@@ -122,7 +122,8 @@ def _paper_entry(plan: Plan, item: PlannedPaper) -> str:
         lines.append(
             _field("openreview", _raw("openreview", paper.openreview, f"{where} openreview"))
         )
-    if paper.supplementary is not None:
+    if paper.supplementary is not None and paper.supplementary.is_file():
+        # Only for a file the upload holds: `write_pmlr` copies exactly these.
         lines.append(_field("supplementary", f"Supplementary:{supp_name(item)}"))
     lines.append("}\n")
     return "".join(lines)
