@@ -209,13 +209,18 @@ def _read_override(root: Path, path: Path, name: str) -> str:
         handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as error:
         raise FrontmatterError(f"{name}: cannot be read ({error.strerror})") from None
-    with os.fdopen(handle, "rb") as file:
-        mode = os.fstat(file.fileno()).st_mode
+    try:
+        mode = os.fstat(handle).st_mode
         if not stat.S_ISREG(mode):
             raise FrontmatterError(
                 f"{name}: not a regular file ({_kind(mode)}); a template must be a text file"
             )
-        data = file.read(TEMPLATE_LIMIT + 1)
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read(TEMPLATE_LIMIT + 1)
+    except OSError as error:
+        raise FrontmatterError(f"{name}: cannot be read ({error.strerror})") from None
+    finally:
+        os.close(handle)
     if len(data) > TEMPLATE_LIMIT:
         raise FrontmatterError(f"{name}: larger than {TEMPLATE_LIMIT >> 20} MB; not a template")
     try:

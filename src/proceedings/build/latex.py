@@ -554,19 +554,16 @@ def _bubblewrap() -> str | None:
     program = shutil.which("bwrap")
     if program is None or _tex_value("TEXMFROOT") is None:
         return None
-    with tempfile.TemporaryDirectory(prefix="proceedings-latex-") as folder:
-        work = Path(folder).resolve()
-        arguments = _bind_arguments(work)
-        try:
-            probe = subprocess.run(
-                [program, *arguments, "true"],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=30,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
+    try:
+        probe = subprocess.run(
+            [program, *_bind_arguments(None), "true"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
     return program if probe.returncode == 0 else None
 
 
@@ -594,7 +591,7 @@ def _tex_value(name: str) -> str | None:
     return _tex_values().get(name)
 
 
-def _bind_arguments(work: Path) -> list[str]:
+def _bind_arguments(work: Path | None) -> list[str]:
     arguments = [
         "--unshare-all",
         "--die-with-parent",
@@ -618,7 +615,8 @@ def _bind_arguments(work: Path) -> list[str]:
         elif os.path.isdir(link):
             arguments += ["--ro-bind", link, link]
     arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    arguments += ["--bind", str(work), str(work), "--chdir", str(work)]
+    if work is not None:
+        arguments += ["--bind", str(work), str(work), "--chdir", str(work)]
     return arguments
 
 
