@@ -121,7 +121,8 @@ _MATH_COMMANDS = frozenset(
 _MATH_SYMBOLS = frozenset(",;:! {}|_%&#")  # control symbols allowed in math: \, \{ \% ...
 _CONTROL_WORD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 
-# What pylatexenc leaves alone but LaTeX's kernel knows.
+# Where the front matter writes another form than the PMLR bib (`asciilatex`): LaTeX's kernel
+# prints the comma below, which PMLR's decoder does not know (the bib writes a cedilla).
 _EXTRA_LATEX = {
     "ș": r"{\textcommabelow{s}}",
     "ț": r"{\textcommabelow{t}}",
@@ -260,7 +261,7 @@ def latex_escape(text: str, engine: str = "pdflatex") -> str:
     `\\ { } $ & # ^ _ ~ % [ ]` are escaped, control characters dropped, line breaks become
     spaces, straight double quotes become typographic ones; `<<`, `>>`, `?``, `!`` and `,,`
     print as written, not as the characters TeX's ligatures make of them. For pdfLaTeX
-    accented and other non-ASCII characters become LaTeX (`{\\'e}`, via pylatexenc) and a
+    accented and other non-ASCII characters become LaTeX (`\\'{e}`, `asciilatex.char_form`) and a
     character with no LaTeX form becomes `?` (`choose_engine` picks LuaLaTeX for such text);
     for LuaLaTeX UTF-8 is kept. `$...$` math is kept when it is ASCII, balanced and uses only
     whitelisted commands (`\\alpha`, `\\mathbb`, `\\frac`, `\\leq`, ...); otherwise it is
