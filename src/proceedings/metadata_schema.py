@@ -57,6 +57,17 @@ AUTHOR = {
     "openreview": Field(TEXT),
 }
 
+# `venue.layout`: the style's text block and type, in pt, or a profile the LAYOUT rules know.
+_LENGTH = Field(NUMBER, label="a length in pt above 0", positive=True)
+LAYOUT = {
+    "profile": Field(TEXT),
+    "text_width": _LENGTH,
+    "text_height": _LENGTH,
+    "left": _LENGTH,
+    "body_size": _LENGTH,
+    "line_pitch": _LENGTH,
+}
+
 PAPER = {
     "id": Field((str, int), required=True, label="text"),
     "title": Field(TEXT, required=True),
@@ -113,6 +124,7 @@ VOLUME_FILE = {
             "not_counted": Field((list,)),
             "disclosure_required": Field((bool,)),
             "severities": Field((dict,)),
+            "layout": Field((dict,), items=LAYOUT),
         },
     ),
     "frontmatter": Field(

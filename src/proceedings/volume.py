@@ -72,6 +72,8 @@ class VenueRules:
     not_counted: tuple[str, ...] = ()
     disclosure_required: bool = False
     severities: tuple[tuple[str, str], ...] = ()  # (code or prefix, error|warning|info|off)
+    # `venue.layout` as written, (key, value) pairs; the LAYOUT rules read it. None: unset.
+    layout: tuple[tuple[str, Any], ...] | None = None
 
 
 @dataclass
@@ -336,6 +338,9 @@ def _venue(data: dict[str, Any]) -> VenueRules:
         if isinstance(names, list)
         else (),
         disclosure_required=data.get("disclosure_required") is True,
+        layout=tuple((str(key), value) for key, value in data["layout"].items())
+        if isinstance(data.get("layout"), dict)
+        else None,
         # An entry that is not a known rule and level is refused by VOL014, never applied.
         severities=tuple(
             (code, level)
