@@ -112,7 +112,9 @@ VOLUME_FILE = {
         items={
             "id": Field(TEXT, required=True),
             "title": Field(TEXT, required=True),
-            "page_limit": Field(NUMBER, required=True, positive=True),
+            "page_limit": Field(
+                NUMBER, required=True, label="a number of pages above 0", positive=True
+            ),
             "section": Field(TEXT),
         },
     ),
@@ -181,7 +183,7 @@ def _value(value: Any, spec: Field, path: PathKey) -> Iterator[SchemaProblem]:
         return
     if spec.positive and page_limit(value) is None:
         shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
-        yield SchemaProblem("type", path, f"must be a number of pages above 0, not {shown}")
+        yield SchemaProblem("type", path, f"must be {spec.kind_name}, not {shown}")
         return
     if spec.items is None:
         return

@@ -699,9 +699,8 @@ def bad_severity_setting(sources: VolumeSources) -> Iterator[Violation]:
     for key, value in severities.items():
         path: PathKey = ("venue", "severities", str(key))
         if severity_code(key) is None:
-            shown = str(key) if isinstance(key, str) else repr(key)
             yield Violation(
-                f"{format_path(path)}: {shown!r} is not the code of a rule or family; the "
+                f"{format_path(path)}: {key!r} is not the code of a rule or family; the "
                 "entry is not applied",
                 file=source.file,
                 line=source.line(path),
