@@ -97,7 +97,10 @@ def build_volume(
     try:
         with _locked(out):
             _recover(out)
-            output_folder(volume, shown)  # again, now that no other build can change it
+            # Again, now that no other build can change it; a symlink changed meanwhile would
+            # lead elsewhere than the folder locked.
+            if output_folder(volume, shown) != out:
+                raise OutputFolderError(f"the output folder {shown} changed while the build began")
             try:
                 if scratch.exists():
                     shutil.rmtree(scratch)
