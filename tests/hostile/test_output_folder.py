@@ -112,6 +112,8 @@ REFUSED: dict[str, tuple[Callable[[Path], object], str, tuple[str, ...]]] = {
         ("not empty",),
     ),
     "a_file": (lambda proj: None, "notes.txt", ("is a file",)),
+    "in_a_file": (lambda proj: None, "notes.txt/build", ("is in", "notes.txt, a file")),
+    "a_device": (lambda proj: None, "/dev/null", ("is not a folder",)),
     "a_link_to_a_file": (
         lambda proj: (proj / "out").symlink_to(proj / "notes.txt"),
         "out",

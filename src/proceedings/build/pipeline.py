@@ -271,8 +271,9 @@ def output_folder(volume: Volume, out: Path) -> Path:
                     "a folder of its own"
                 )
     try:
-        if real.exists() and not real.is_dir():
-            raise refuse("is a file, not a folder")
+        existing = next(folder for folder in (real, *real.parents) if folder.exists())
+        if not existing.is_dir():
+            raise refuse("is not a folder" if existing == real else f"is in {existing}, a file")
         if os.path.ismount(real):
             raise refuse(
                 "is a mount point, which cannot be renamed, and a build puts its output in "
