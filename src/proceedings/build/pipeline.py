@@ -237,7 +237,7 @@ def output_folder(volume: Volume, out: Path) -> Path:
     real = Path(os.path.realpath(out))
     shown = str(out) if Path(os.path.abspath(out)) == real else f"{out} (which is {real})"
     root = Path(os.path.realpath(volume.root))
-    beside = root.parent / "build"
+    beside = root.parent / ("build" if root.name != "build" else "build-output")
 
     def refuse(reason: str) -> OutputFolderError:
         return OutputFolderError(f"the output folder {shown} {reason}")
@@ -261,7 +261,7 @@ def output_folder(volume: Volume, out: Path) -> Path:
         what = "is" if here == real else "holds"
         raise refuse(
             f"{what} the current folder; a build replaces its output folder whole, so build "
-            "into a folder of its own, such as ./build"
+            "into a folder of its own"
         )
     for paper in volume.papers:
         for read in (paper.pdf, paper.supplementary):
