@@ -240,10 +240,8 @@ def body_type(paper: CheckedPaper) -> Iterator[Violation]:
         what = "the type size was reduced"
     else:
         what = "the line spacing was reduced"
-    found_type, style_type = (
-        _type(block.body_size, block.line_pitch),
-        _type(layout.body_size, layout.line_pitch),
-    )
+    found_type = _type(block.body_size, block.line_pitch, lines=True)
+    style_type = _type(layout.body_size, layout.line_pitch)
     yield Violation(f"body text {found_type}, the style's is {style_type}: {what}")
 
 
@@ -299,9 +297,11 @@ def _inches(points: float | None) -> str:
     return f"{points / 72:.1f}".removesuffix(".0")
 
 
-def _type(size: float | None, pitch: float | None) -> str:
+def _type(size: float | None, pitch: float | None, *, lines: bool = False) -> str:
     shown = f"{_points(size)} pt"
-    return f"{shown} on {_points(pitch)} pt" if pitch is not None else shown
+    if pitch is None:
+        return shown
+    return f"{shown} on {_points(pitch)} pt" + (" lines" if lines else "")
 
 
 def _points(value: float | None) -> str:

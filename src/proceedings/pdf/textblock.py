@@ -9,9 +9,10 @@ footnotes, tables and algorithms, display math and pages of floats do not move i
 
 - the left and right edges are the most common starts and ends of body-size lines (justified
   paragraphs start and end on the block's edges; most lines of a paper are such lines);
-- the top and bottom are the first and last lines of the pages well filled with text, the
-  running head and page number left out, taken at a quartile so that pages ending short (a
-  heading pushed over, a float) or starting with a figure do not count;
+- the top and bottom are the first and last lines of paragraphs on the pages well filled
+  with text, the running head and page number left out, taken where the fullest pages reach
+  so that pages ending short (a heading pushed over, a float) or starting with a figure do
+  not count;
 - the body size is the size that most characters of the main text are set in;
 - the line pitch is the median step from one line's baseline to the next between lines of
   one paragraph: both of body size, both wide, the later starting on the paragraph's edge.
@@ -31,6 +32,8 @@ from proceedings.pdf.structure import Structure, _furniture
 _SIZE_MATCH_PT = 0.3
 # A page counts toward the top and bottom of the block when it holds this many body lines.
 _FULL_PAGE_LINES = 20
+# A page whose paragraphs have this many lines shows where the block starts.
+_SOME_LINES = 5
 # Lines whose starts or ends lie this close together share an edge.
 _EDGE_BIN_PT = 1.5
 # Body sizes below this come from bitmap fonts, which report meaningless sizes.
@@ -88,7 +91,8 @@ def measure(document: Document, structure: Structure) -> TextBlock:
     right = _edge(
         [line.x1 for line in body if not two_column or line.column in (1, None)], low=False
     )
-    top, bottom = _vertical_extent(pages, lines_of, body_of)
+    width = right - left if left is not None and right is not None else 0.0
+    top, bottom = _vertical_extent(pages, body_of, (0.3 if two_column else 0.6) * width)
     pitch, pairs = _line_pitch(body_of.values(), left, right, body_size, two_column)
     return TextBlock(
         pages=len(pages),
@@ -143,22 +147,34 @@ def _edge(values: Sequence[float], *, low: bool) -> float | None:
 
 
 def _vertical_extent(
-    pages: Sequence[Page], lines_of: dict[int, list[Line]], body_of: dict[int, list[Line]]
+    pages: Sequence[Page], body_of: dict[int, list[Line]], min_width: float
 ) -> tuple[float | None, float | None]:
-    tops: list[float] = []
-    bottoms: list[float] = []
+    # Lines of paragraphs only: a title or heading in larger type rises above the block's top
+    # by its taller ascenders, and a figure's labels may stand anywhere.
+    paragraphs = {
+        page.number: [line for line in body_of[page.number] if line.x1 - line.x0 >= min_width]
+        for page in pages
+    }
+    # Every page but the first starts at the block's top (the first starts with the title);
+    # every page but the last of the main text runs to its bottom when it is full.
+    starting = [page for page in pages if len(paragraphs[page.number]) >= _SOME_LINES]
+    if len(starting) > 1 and starting[0] is pages[0]:
+        starting = starting[1:]
     full = [page for page in pages if len(body_of[page.number]) >= _FULL_PAGE_LINES]
-    # The last page of the main text may end anywhere; it counts only when it is the one.
-    candidates = full[:-1] if len(full) > 1 and full[-1] is pages[-1] else full
-    for page in candidates:
-        lines = lines_of[page.number]
-        tops.append(min(line.top for line in lines))
-        bottoms.append(max(line.bottom for line in lines))
-    if not tops:
-        return None, None
-    tops.sort()
-    bottoms.sort(reverse=True)
-    return round(tops[len(tops) // 4], 1), round(bottoms[len(bottoms) // 4], 1)
+    if len(full) > 1 and full[-1] is pages[-1]:
+        full = full[:-1]
+    tops = sorted(min(line.top for line in paragraphs[page.number]) for page in starting)
+    bottoms = sorted(
+        (max(line.bottom for line in paragraphs[page.number]) for page in full
+         if paragraphs[page.number]),
+        reverse=True,
+    )  # fmt: skip
+    # Pages start below the block's top (a figure on top) or end above its bottom (a float or
+    # a heading pushed over); the block is where the fullest pages reach. A tenth of the way
+    # in keeps one stray page of a long paper out.
+    top = round(tops[len(tops) // 10], 1) if tops else None
+    bottom = round(bottoms[len(bottoms) // 10], 1) if bottoms else None
+    return top, bottom
 
 
 def _line_pitch(
