@@ -193,7 +193,8 @@ def check(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("build"),
     show_default=True,
-    help="Folder to build into; it is replaced as a whole when the build succeeds.",
+    help="Folder to build into: new, empty or a previous build, outside the volume folder. It "
+    "is replaced as a whole when the build succeeds.",
 )
 @click.option(
     "--only",
@@ -211,7 +212,8 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
 
     VOLUME_DIR defaults to ./papers. Everything is written into a temporary folder first and
     then moved into place, so an interrupted build leaves the previous one whole; the volume
-    folder is only read.
+    folder is only read. An output folder holding the volume or the current folder, or files
+    no build wrote, is refused (exit 2).
 
     \b
     Example:
