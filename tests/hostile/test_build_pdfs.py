@@ -27,9 +27,9 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import PAPERS, page_texts
+from conftest import PAPERS, SHARED, page_texts
 from hostile import make
-from hostile.runner import check_json, errors
+from hostile.runner import check_json, errors, proceedings
 from proceedings.build import volume_pdf
 from proceedings.build.pipeline import BuildError, build_volume
 from proceedings.build.volume_pdf import stamp_sheet
@@ -525,3 +525,125 @@ def test_every_mutant_builds_or_stops_naming_the_paper_and_check_agrees(
     assert verdicts["linked"] == [] and builder.build(files["linked"]) is None
     refused = [name for name, verdict in verdicts.items() if verdict]
     assert len(refused) < len(files) // 4, refused
+
+
+VOLUMES = SHARED / "volumes"
+
+
+def real_pdfs() -> list[Path]:
+    """The real papers of the published volumes: every PDF but the stand-ins."""
+    found = []
+    for folder in sorted(VOLUMES.glob("v*")):
+        standins = folder / "STANDINS.tsv"
+        lines = standins.read_text(encoding="utf-8").splitlines()[1:] if standins.is_file() else []
+        skipped = {line.split("\t")[0] for line in lines if line.strip()}
+        found += [pdf for pdf in sorted((folder / "pdf").glob("*.pdf")) if pdf.stem not in skipped]
+    return found
+
+
+@pytest.mark.slow
+def test_real_papers_build_with_their_links_and_check_agrees(builder: Builder) -> None:
+    papers = real_pdfs()
+    if not papers:
+        pytest.skip(f"the published volumes are not present at {VOLUMES}")
+    _, report = check_json("--jobs", "2", "--select", "PDF", *papers, bound=BOUND)
+    verdicts = {paper["file"]: errors(paper["findings"]) for paper in report["papers"]}
+    wrong = {
+        path.name: problem
+        for path in papers
+        if (problem := judge(path.name, path, verdicts[str(path)], builder)) is not None
+    }
+    assert not wrong, "\n".join(f"{name}: {problem}" for name, problem in wrong.items())
+
+
+def test_links_of_a_paper_lead_to_its_own_pages_in_the_volume(
+    builder: Builder, tmp_path: Path
+) -> None:
+    paper = tmp_path / "linked.pdf"
+    paper.write_bytes(make.classic(linked(BASES["long"])))
+    assert builder.build(paper) is None
+    with pikepdf.open(builder.out / "volume.pdf") as pdf:
+        start = builder.front + builder.good_pages  # paper 2's first page
+        page_of = {page.obj.objgen: index - start for index, page in enumerate(pdf.pages)}
+        tree = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+        links = list(pdf.pages[start].obj.Annots)
+        named = str(links[0].Dest)
+        assert named.endswith(":page.5") and page_of[tree[named][0].objgen] == 4
+        via_action = str(links[1].A.D)
+        assert via_action.endswith(":section.1") and page_of[tree[via_action][0].objgen] == 4
+        assert page_of[links[2].Dest[0].objgen] == 4  # an explicit destination
+        # Paper 1 has no destinations of its own; paper 2 has its five pages and a section.
+        own = sorted(name.split(":", 1)[1] for name in tree if name.startswith(named[:-6]))
+        assert own == ["page.1", "page.2", "page.3", "page.4", "page.5", "section.1"]
+
+
+@pytest.mark.slow
+def test_the_command_line_on_the_reported_damage(tmp_path: Path) -> None:
+    """The damage of the report, through `proceedings check` and `build` as a person runs
+    them: a destinations dictionary that is an array and one whose values are numbers, a
+    page whose parent is a number, a stream key of bytes that are not UTF-8 (qpdf's
+    `std::bad_cast`), a linearized file cut at 95%. Check passes each, the build takes
+    them all; a page tree that is not one stops both, naming the paper."""
+    cases = mutants(BASES["long"])
+    taken = ["dests_array", "dests_integer_values", "parent_integer", "key_not_utf8_contents",
+             "cut_95_linearized"]  # fmt: skip
+    files = []
+    for name in [*taken, "kids_integer"]:
+        files.append(tmp_path / f"{name}.pdf")
+        files[-1].write_bytes(cases[name])
+    run, report = check_json("--select", "PDF", *files, bound=BOUND)
+    verdicts = {Path(paper["file"]).stem: errors(paper["findings"]) for paper in report["papers"]}
+    assert {name: verdicts[name] for name in taken} == {name: [] for name in taken}
+    assert [finding["code"] for finding in verdicts["kids_integer"]] == ["PDF001"]
+    assert run.code == 1
+
+    volume = make_volume(tmp_path / "papers", [BASES["tiny"], *files[:-1]])
+    out = tmp_path / "build"
+    run = proceedings("build", volume, "-o", out, "--only", "volume,pmlr", "--no-check",
+                      bound=BOUND)  # fmt: skip
+    assert run.code == 0, run.output
+    assert page_count(out / "volume.pdf") == page_count(out / "frontmatter" / "frontmatter.pdf") + (
+        page_count(BASES["tiny"]) + sum(page_count(path) for path in files[:-1])
+    )
+
+    shutil.copyfile(files[-1], volume / "pdf" / "3.pdf")
+    run = proceedings("build", volume, "-o", out, "--only", "volume,pmlr", "--no-check",
+                      bound=BOUND)  # fmt: skip
+    assert run.code == 1
+    (message,) = [line for line in run.output.splitlines() if line.startswith("Error")]
+    assert "paper 3" in message and "pdf/3.pdf" in message
+
+
+def test_a_paper_the_copy_fails_on_is_one_finding_in_check_and_stops_the_build(
+    builder: Builder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever else stops the copy (here a failure of the PDF library, as it would raise
+    one), `check` reports it for the paper and the build stops naming the paper: the two
+    make the same copy."""
+    from proceedings.check import CheckOptions, check_paths
+    from proceedings.parallel import Limits
+
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(make.classic(linked(BASES["long"])))
+
+    repair = volume_pdf._repair_page
+
+    def fail(page: pikepdf.Object) -> None:
+        if "/Annots" in page:  # the linked paper's first page; the good paper has no links
+            raise RuntimeError("std::bad_cast")
+        repair(page)
+
+    monkeypatch.setattr(volume_pdf, "_repair_page", fail)
+    report = check_paths([paper], CheckOptions(jobs=1, limits=Limits(seconds=0)))
+    (checked,) = report.papers
+    assert [(finding.code, finding.message) for finding in checked.findings] == [
+        (
+            "PDF005",
+            "the file is damaged: PDFium shows 5 pages, but the build cannot copy them into "
+            "the volume: RuntimeError: std::bad_cast",
+        )
+    ]
+    message = builder.build(paper)
+    assert message is not None and message.startswith(
+        "paper 2: pdf/2.pdf: cannot be copied into the volume (RuntimeError: std::bad_cast)"
+    )
