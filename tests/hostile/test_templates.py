@@ -148,8 +148,8 @@ def test_an_override_that_is_not_a_text_file_is_one_message(tmp_path: Path, kind
     root = volume(tmp_path)
     path = root / "templates" / "latex" / TEMPLATE
     words = {
-        "fifo": "not a regular file (a FIFO)",
-        "folder": "not a regular file (a folder)",
+        "fifo": "is a FIFO",
+        "folder": "is a folder",
         "oversized": "larger than",
         "not utf-8": "not UTF-8",
     }[kind]
@@ -163,6 +163,16 @@ def test_an_override_that_is_not_a_text_file_is_one_message(tmp_path: Path, kind
         path.write_bytes(b"\\Huge caf\xe9\n")
     run, out = build(root, tmp_path)
     assert_refused(run, out, root, words)
+
+
+def test_a_preface_that_is_a_fifo_is_one_message(tmp_path: Path) -> None:
+    root = volume(tmp_path)
+    (root / "preface.md").unlink()
+    os.mkfifo(root / "preface.md")
+    run, out = build(root, tmp_path)
+    assert run.code != 0, run.output
+    assert "preface.md" in run.output and "FIFO" in run.output, run.output
+    assert not out.exists()
 
 
 # --------------------------------------------------------------------------------------------

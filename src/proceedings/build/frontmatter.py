@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from proceedings.build.latex import (
     run_latex,
 )
 from proceedings.build.plan import Plan
+from proceedings.safe_read import ReadError, read_text
 from proceedings.texts import match_key
 from proceedings.volume import Paper, Track, inside, parse_date
 
@@ -171,9 +171,9 @@ class OverrideLoader(jinja2.BaseLoader):
     """The volume's `templates/latex/NAME`, when it is one; the package's otherwise.
 
     An override is read only when it is a regular file inside the volume (a link is followed
-    only while it stays there), of at most `TEMPLATE_LIMIT` bytes, UTF-8, and passes
-    `check_template`. Anything else there is one `FrontmatterError` naming the file: a FIFO
-    would block the build, a link out of the volume would print a file of the machine.
+    only while it stays there), of at most `TEMPLATE_LIMIT` bytes, UTF-8 (`safe_read`), and
+    passes `check_template`. Anything else there is one `FrontmatterError` naming the file: a
+    FIFO would block the build, a link out of the volume would print a file of the machine.
     """
 
     def __init__(self, root: Path) -> None:
@@ -204,41 +204,9 @@ def _read_override(root: Path, path: Path, name: str) -> str:
             "volume folder: copy the file there"
         )
     try:
-        # O_NONBLOCK: a FIFO swapped in after the checks above opens at once instead of
-        # waiting for a writer; fstat then refuses it.
-        handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as error:
-        raise FrontmatterError(f"{name}: cannot be read ({error.strerror})") from None
-    try:
-        mode = os.fstat(handle).st_mode
-        if not stat.S_ISREG(mode):
-            raise FrontmatterError(
-                f"{name}: not a regular file ({_kind(mode)}); a template must be a text file"
-            )
-        with os.fdopen(handle, "rb", closefd=False) as file:
-            data = file.read(TEMPLATE_LIMIT + 1)
-    except OSError as error:
-        raise FrontmatterError(f"{name}: cannot be read ({error.strerror})") from None
-    finally:
-        os.close(handle)
-    if len(data) > TEMPLATE_LIMIT:
-        raise FrontmatterError(f"{name}: larger than {TEMPLATE_LIMIT >> 20} MB; not a template")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise FrontmatterError(f"{name}: not UTF-8 text (byte {error.start})") from None
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a file"
+        return read_text(resolved, name, TEMPLATE_LIMIT)
+    except ReadError as error:
+        raise FrontmatterError(str(error)) from None
 
 
 # What a template may not contain. Lua reads and writes any file the engine's user can, and
@@ -530,13 +498,13 @@ def _preface(plan: Plan) -> list[Paragraph]:
     if path is None:
         raise FrontmatterError(f"volume.yaml: frontmatter.preface: {name!r} leaves the volume")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FrontmatterError(
-            f"volume.yaml: frontmatter.preface: {name} is not in the volume folder"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FrontmatterError(f"{name}: cannot be read as UTF-8 text ({error})") from None
+        text = read_text(path, name.strip())  # a FIFO would block the build, /dev/zero fill it
+    except ReadError as error:
+        if error.missing:
+            raise FrontmatterError(
+                f"volume.yaml: frontmatter.preface: {name} is not in the volume folder"
+            ) from None
+        raise FrontmatterError(str(error)) from None
     return list(parse_preface(text, name.strip()))
 
 
