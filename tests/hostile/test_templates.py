@@ -25,6 +25,7 @@ from hostile import make
 from hostile.runner import Run, proceedings
 from hostile.test_latex import PASSWD, assert_nothing_leaked
 from proceedings.build import latex
+from proceedings.build.frontmatter import override_problems
 
 BOUND = 60.0
 TEMPLATE = "titlepage.tex.j2"  # an override of the first page
@@ -90,13 +91,18 @@ def decoded(pdf: Path) -> str:
 
 
 def assert_refused(run: Run, out: Path, root: Path, words: str) -> None:
-    """Exit 1, one message naming the override, nothing written, nothing of /etc/passwd."""
+    """Exit 1, one message naming the override, nothing written, nothing of /etc/passwd; and
+    the message `override_problems` (for `check`) gives of the volume is the same."""
     assert run.code == 1, run.output
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, run.stderr
     assert f"templates/latex/{TEMPLATE}" in lines[0] and words in lines[0], lines[0]
     assert not out.exists()
     assert_nothing_leaked(run, out, root.parent / "PWNED")
+    (problem,) = override_problems(root)
+    assert lines[0].endswith(problem) or (
+        (root / "templates" / "latex").is_symlink() and words in problem
+    ), (problem, lines[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,6 +141,7 @@ def test_a_link_that_stays_inside_the_volume_is_followed(tmp_path: Path) -> None
     assert run.code == 0, run.output
     first = make_text(out / "frontmatter" / "frontmatter.pdf")
     assert "Our Own Title Page" in first
+    assert override_problems(root) == []
 
 
 def make_text(pdf: Path) -> str:

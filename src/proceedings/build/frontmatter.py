@@ -192,6 +192,38 @@ class OverrideLoader(jinja2.BaseLoader):
         return text, None, None
 
 
+def override_problems(root: Path) -> list[str]:
+    """What the build would refuse in the volume's template overrides, one message a file:
+    for `check`, which reads the same files the same way without typesetting anything."""
+    folder = root / OVERRIDES
+    if not os.path.lexists(folder):
+        return []
+    shown = OVERRIDES.as_posix()
+    try:
+        resolved = folder.resolve(strict=True)
+        volume = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return [f"{shown}: a link to nothing; remove it or make it a folder"]
+    if not resolved.is_relative_to(volume):
+        return [f"{shown}: a link to a folder outside the volume; templates are read only from "
+                "the volume folder: copy them there"]  # fmt: skip
+    if not resolved.is_dir():
+        return []
+    environment = latex_environment()
+    problems: list[str] = []
+    try:
+        names = sorted(entry.name for entry in os.scandir(resolved) if entry.name.endswith(".j2"))
+    except OSError as error:
+        return [f"{shown}: cannot be read ({error.strerror})"]
+    for name in names:
+        template = f"{shown}/{name}"
+        try:
+            check_template(_read_override(root, folder / name, template), template, environment)
+        except FrontmatterError as error:
+            problems.append(str(error))
+    return problems
+
+
 def _read_override(root: Path, path: Path, name: str) -> str:
     try:
         resolved = path.resolve(strict=True)
