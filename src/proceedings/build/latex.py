@@ -19,9 +19,12 @@ names the paper and field that broke the run. (There are no line statements: a l
 with `%%` is such a marker.) A character that no font of the document has is an error too,
 named with its marker, since LaTeX would print the text without it.
 
-The runner works in a fresh temporary folder, with shell escape off, `openin_any` and
-`openout_any` paranoid (no absolute paths, no parent folders, no dot files), a time limit on
-the whole process group, and `SOURCE_DATE_EPOCH` passed through for reproducible PDFs.
+The runner works in a fresh temporary folder (inside the caller's scratch folder), with shell
+escape off, `openin_any` and `openout_any` paranoid (no absolute paths, no parent folders, no
+dot files), a time limit on the whole process group, and `SOURCE_DATE_EPOCH` passed through
+for reproducible PDFs. Where bubblewrap works the engine is confined besides: it sees TeX
+Live's tree and its own folder, nothing else of the machine, since Lua reads files that
+`openin_any` does not guard.
 """
 
 from __future__ import annotations
