@@ -342,6 +342,32 @@ def test_import_writes_readable_papers_yaml_and_the_record(tmp_path: Path) -> No
     ]
 
 
+@pytest.mark.parametrize("existing", [None, "# the organizers' notes\npapers: []\n"])
+def test_import_that_cannot_write_its_record_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: str | None
+) -> None:
+    """papers.yaml (and its backup) are renamed into place only once the record is written in
+    full too: a disk that fills up on the record leaves the folder as it was."""
+    papers_yaml = tmp_path / "papers.yaml"
+    if existing is not None:
+        papers_yaml.write_text(existing, encoding="utf-8")
+    real_open = os.open
+
+    def full_disk(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if ".imported.json." in str(path):
+            raise OSError(28, "No space left on device")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", full_disk)
+    with pytest.raises(OpenReviewImportError, match="imported.json: cannot be written"):
+        import_openreview(V2, papers_yaml, V2_OPTIONS)
+    monkeypatch.undo()
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert left == ([] if existing is None else ["papers.yaml"])
+    if existing is not None:
+        assert papers_yaml.read_text(encoding="utf-8") == existing
+
+
 def test_repeat_import_gives_byte_identical_files_and_touches_nothing(tmp_path: Path) -> None:
     papers_yaml = tmp_path / "papers.yaml"
     import_openreview(OBJECTS, papers_yaml)
