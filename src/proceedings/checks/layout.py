@@ -50,9 +50,10 @@ HEIGHT_TOLERANCE_PT = 7.0
 LEFT_TOLERANCE_PT = 6.0
 SIZE_TOLERANCE_PT = 0.4
 PITCH_TOLERANCE_PT = 0.4
-# A text block of another shape is an error only when it holds more: its area beyond the
-# style's by this fraction. One that holds no more is not the style, but gains nothing.
-AREA_TOLERANCE = 0.02
+# A text block of another shape is an error only when a page holds more text: its area in
+# units of the body's type size and line pitch beyond the style's by this fraction. One that
+# holds no more is not the style, but gains nothing.
+CAPACITY_TOLERANCE = 0.02
 
 _LAYOUT_FIX = (
     "Remove what changes the page layout (`\\usepackage{geometry}`, `fullpage`, "
@@ -135,13 +136,14 @@ def text_block(paper: CheckedPaper) -> Iterator[Violation]:
     means for every other paper: 6.2 pages in the style measure 4.6 with 0.6 in margins.
 
     ## Known problems
-    A block of another shape that holds no more text than the style's (narrower and taller,
-    say) is a warning, not an error: it is not the style, but gains no space. A block smaller
-    than the style's is not reported. Main text with fewer than two pages filled with text
-    is measured for its width only.
+    A block that holds no more text than the style's, counted in lines of its body type
+    (narrower and taller, or larger and in larger type), is a warning, not an error: it is not
+    the style, but gains no space. A block smaller than the style's is not reported. Main text
+    without a page filled with text (a one-page paper) is measured for its width only.
 
     ## Example
-    `text block 7.3 in x 9.8 in, the style's is 5.5 in x 9 in: the margins were changed`
+    `text block 7.3 in x 9.7 in, the style's is 5.5 in x 9 in (it starts 0.6 in from the left,
+    the style's 1.5 in): the margins were changed`
 
     ## How to fix
     Remove the package or commands that change the layout and compile with the style file
@@ -182,10 +184,10 @@ def text_block(paper: CheckedPaper) -> Iterator[Violation]:
         where = f" (it starts {_inches(block.left)} in from the left, the style's "
         where += f"{_inches(layout.left)} in)"
     message = f"text block {found_size}, the style's is {style_size}{where}: {what}"
-    gain = _area_gain(block, layout)
-    if gain is not None and gain <= AREA_TOLERANCE:
+    gain = _capacity_gain(block, layout)
+    if gain is not None and gain <= CAPACITY_TOLERANCE:
         yield Violation(
-            f"{message}, though the block holds no more text than the style's",
+            f"{message}, though in its type a page holds no more text than the style's",
             severity=Severity.WARNING,
         )
         return
@@ -281,14 +283,23 @@ def _beyond(value: float | None, limit: float | None, tolerance: float) -> bool:
     return value is not None and limit is not None and value > limit + tolerance
 
 
-def _area_gain(block: TextBlock, layout: VenueLayout) -> float | None:
-    """How much more area the block has than the style's (0.1: a tenth more), if known."""
+def _capacity_gain(block: TextBlock, layout: VenueLayout) -> float | None:
+    """How much more text a page holds than in the style (0.1: a tenth more), if known.
+
+    A page holds as many characters as its lines are wide in units of the type size, times
+    as many lines as its height holds: a larger block in larger type may hold no more.
+    """
     width, height = block.width, block.height
     if width is None or height is None or layout.text_width is None:
         return None
     if layout.text_height is None:
         return None
-    return (width * height) / (layout.text_width * layout.text_height) - 1
+    gain = (width * height) / (layout.text_width * layout.text_height)
+    if block.body_size and layout.body_size:
+        gain *= layout.body_size / block.body_size
+    if block.line_pitch and layout.line_pitch:
+        gain *= layout.line_pitch / block.line_pitch
+    return gain - 1
 
 
 def _inches(points: float | None) -> str:
