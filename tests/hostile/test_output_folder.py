@@ -243,8 +243,16 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (),  # the PMLR upload's copy of the PDF meets the full disk first
+        ("--only", "frontmatter"),  # LaTeX does, in the scratch folder
+        ("--only", "volume"),  # the page stamps' LaTeX run does
+    ],
+)
 def test_a_full_disk_is_one_message_and_keeps_the_previous_build(
-    proj: Path, tmpfs: Callable[[str], Path]
+    proj: Path, tmpfs: Callable[[str], Path], parts: tuple[str, ...]
 ) -> None:
     disk = tmpfs("size=1m")  # a real disk: the site fits; then it is filled but for 40 KB
     out = disk / "build"
@@ -253,7 +261,7 @@ def test_a_full_disk_is_one_message_and_keeps_the_previous_build(
     with (disk / "filler").open("wb") as filler:
         filler.write(bytes(stats.f_bavail * stats.f_frsize - 40_000))
     before, volume = tree(disk), tree(proj)
-    run = build(proj, out, "--no-check")
+    run = build(proj, out, "--no-check", *parts)
     assert run.code == 1, run.output
     (line,) = run.stderr.strip().splitlines()
     assert line == (

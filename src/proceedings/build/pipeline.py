@@ -119,6 +119,12 @@ def build_volume(
                     )
                     result.outputs["report"] = scratch / "report.json"
                 _swap(scratch, out)
+            except BuildError as error:
+                # LaTeX runs in the scratch folder: a full disk stops it with its own log.
+                if isinstance(error, OutputFolderError) or not _disk_full(error, out.parent):
+                    raise
+                full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                raise BuildError(_os_message(full, shown, out)) from None
             finally:
                 if scratch.exists():
                     shutil.rmtree(scratch, ignore_errors=True)
@@ -346,15 +352,30 @@ def _written(path: Path, out: Path) -> bool:
     return path.relative_to(out.parent).parts[0].startswith(f".{out.name}.")
 
 
-def _fullest(*folders: Path) -> Path:
-    def free(folder: Path) -> int:
-        try:
-            stats = os.statvfs(folder)
-        except OSError:
-            return sys.maxsize
-        return stats.f_bavail * stats.f_frsize
+def _free(folder: Path) -> int:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return sys.maxsize
+    return stats.f_bavail * stats.f_frsize
 
-    return min(folders, key=free)
+
+def _fullest(*folders: Path) -> Path:
+    return min(folders, key=_free)
+
+
+def _disk_full(error: BuildError, folder: Path) -> bool:
+    """Whether a program the build ran (LaTeX) failed for want of space on `folder`'s disk:
+    it names the system's error, or it failed while the disk is all but full (LaTeX's own
+    log, cut short by the full disk, may say nothing). Asked before the scratch folder is
+    removed, while the disk is still as it was when the program failed."""
+    from proceedings.build.latex import LatexError
+
+    text = str(error)
+    if os.strerror(errno.ENOSPC) in text or os.strerror(errno.EDQUOT) in text:
+        return True
+    free = min(_free(folder), _free(Path(tempfile.gettempdir())))
+    return isinstance(error.__context__, LatexError) and free < 1 << 20
 
 
 @contextmanager
