@@ -174,6 +174,9 @@ def _scalar(value: object) -> bytes:
 
 def text_string(text: str) -> bytes:
     """A PDF text string: PDFDocEncoding where it can be, UTF-16 otherwise (qpdf decides)."""
+    # A lone surrogate (from a name of bytes that are not text) has no encoding: it becomes
+    # a question mark rather than stopping the build.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return bytes(pikepdf.String(text).unparse())
 
 

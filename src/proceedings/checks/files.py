@@ -182,7 +182,8 @@ def reader_stopped(paper: CheckedPaper) -> Iterator[Violation]:
     ## What it catches
     A PDF whose reading exhausts the per-paper memory limit (1 GiB): a "decompression bomb"
     (a few megabytes that inflate to gigabytes), an image of absurd dimensions; or a file so
-    damaged that the native PDF library reading it stops.
+    damaged that a native PDF library reading it stops (PDFium, which the checks read, or
+    qpdf, which the build copies pages with: `PDF005` makes the build's copy here).
 
     ## Why it matters
     Viewers and PMLR's own processing are likely to fail on the same file; one such paper must
