@@ -209,6 +209,11 @@ MUTATIONS: dict[str, Mutation] = {
     "kids_dictionary": _kids(lambda pdf: D(Kids=pdf.Root.Pages.Kids)),
     "kids_junk": _kids(_kids_with(5, S("x"), None, N.Page, A())),
     "kids_not_typed": _kids(lambda pdf: _kids_with(pdf.make_indirect(D(Foo=1)))(pdf)),
+    "kids_duplicate": _kids(lambda pdf: _kids_with(pdf.Root.Pages.Kids[0])(pdf)),
+    "count_string": _set(lambda pdf: pdf.Root.Pages, "/Count", S("5")),
+    # Page labels (the volume writes its own; the paper's must not stop it)
+    "pagelabels_integer": _set(_root, "/PageLabels", 5),
+    "pagelabels_junk": _set(_root, "/PageLabels", D(Nums=A([S("x"), 5, 0, N.D]))),
     # Annotations, actions and destinations of links
     "annots_integer": _set(_first, "/Annots", 5),
     "annots_dictionary": _set(_first, "/Annots", D(Subtype=N.Link, Dest=S("page.1"))),
@@ -307,6 +312,7 @@ def byte_mutants(pdf: pikepdf.Pdf) -> dict[str, bytes]:
     # Numbers as the save gave them, read back from the saved file.
     with pikepdf.open(io.BytesIO(data)) as saved:
         page = saved.pages[0].obj
+        first = page.objgen[0]
         contents = page.Contents.objgen[0]
         fonts = [
             font.FontDescriptor.FontFile.objgen[0]
@@ -330,6 +336,11 @@ def byte_mutants(pdf: pikepdf.Pdf) -> dict[str, bytes]:
             out[f"key_not_utf8_{where}"] = _in_dict(data, number, b"/Filter", b"/Filter#ed")
     out["dests_key_not_utf8"] = _in_object(data, b"/section.1 [", b"/section#ed.1 [")
     out["names_key_not_utf8"] = _in_object(data, b"/Names [ (page.1)", b"/Names [ <70ed2e31>")
+    # References qpdf cannot hold (numbers past 2**31), which PDFium reads as null.
+    body = make.object_body(data, first)
+    out["reference_too_large"] = make.replace_object(
+        data, first, b"<< /Junk 99999999999 0 R " + body[2:]
+    )
     for percent in (50, 80, 95, 99):
         out[f"cut_{percent}"] = data[: len(data) * percent // 100]
         whole = linearized.getvalue()
