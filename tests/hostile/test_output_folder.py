@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -283,7 +284,7 @@ def test_a_read_only_output_is_one_message_and_keeps_the_previous_build(
     before = tree(proj.parent)
     kept = " (the previous build is kept)"
     for out, where, after in (
-        (disk / "build", disk / ".build.lock", kept),
+        (disk / "build", disk / "build", kept),
         (disk / "new" / "b", disk / "new", ""),  # no previous build to speak of
     ):
         run = build(proj, out, *FAST)
@@ -292,6 +293,49 @@ def test_a_read_only_output_is_one_message_and_keeps_the_previous_build(
         assert lines == [f"Error: {where} is on a read-only file system; build into a folder you "
                          f"can write{after}"], lines  # fmt: skip
     assert tree(proj.parent) == before
+
+
+# Runs `proceedings ARGS` with the output's disk remounted read-only once the scratch folder
+# is made: a disk that turns read-only in the middle of a build.
+_READ_ONLY_MIDWAY = """
+import subprocess, sys
+from proceedings.build import pipeline
+from proceedings.cli import cli
+
+build_parts = pipeline._build_parts
+
+def remount_then_build(*args, **kwargs):
+    subprocess.run(["mount", "-o", "remount,ro", sys.argv[1]], check=True)
+    return build_parts(*args, **kwargs)
+
+pipeline._build_parts = remount_then_build
+cli(sys.argv[2:])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parts", ["site", "frontmatter"])  # a Python write, a LaTeX run
+def test_a_disk_turning_read_only_midway_is_one_message_and_keeps_the_previous_build(
+    proj: Path, tmpfs: Callable[[str], Path], parts: str
+) -> None:
+    disk = tmpfs("size=8m")
+    out = disk / "build"
+    assert build(proj, out, *FAST).code == 0
+    before = tree(out)
+    run = subprocess.run(
+        [sys.executable, "-c", _READ_ONLY_MIDWAY, str(disk), "build", "papers", "-o", str(out),
+         "--only", parts, "--no-check"],
+        capture_output=True, text=True, cwd=proj, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"Error: {out} is on a read-only file system; build into a folder you can write "
+        "(the previous build is kept)"
+    ], run.stderr
+    assert tree(out) == before
+    subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+    assert build(proj, out, *FAST).code == 0  # the scratch left on the read-only disk goes
+    assert sorted(path.name for path in disk.iterdir()) == [".build.lock", "build"]
 
 
 def _failing_after(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:

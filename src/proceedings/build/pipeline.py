@@ -120,11 +120,12 @@ def build_volume(
                     result.outputs["report"] = scratch / "report.json"
                 _swap(scratch, out)
             except BuildError as error:
-                # LaTeX runs in the scratch folder: a full disk stops it with its own log.
-                if isinstance(error, OutputFolderError) or not _disk_full(error, out.parent):
+                # LaTeX runs in the scratch folder: a full or read-only disk stops it with its
+                # own log, where a Python write would have raised OSError.
+                cause = None if isinstance(error, OutputFolderError) else _disk(error, out)
+                if cause is None:
                     raise
-                full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                raise BuildError(_os_message(full, shown, out)) from None
+                raise BuildError(_os_message(cause, shown, out)) from None
             finally:
                 if scratch.exists():
                     shutil.rmtree(scratch, ignore_errors=True)
@@ -316,25 +317,35 @@ def _os_message(error: OSError, shown: Path, out: Path) -> str:
     place = f"{shown} (which is {out})" if Path(os.path.abspath(shown)) != out else str(shown)
     # A copy's error names the source first and the file written second (`shutil.copyfile`).
     name = error.filename2 or error.filename
+    if name is not None and _scratch_of(Path(os.path.abspath(name)), out):
+        name = place  # the scratch folder's name would mean nothing to the reader
     kept = " (the previous build is kept)" if os.path.isdir(out) else ""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         # A failed write() names no file: the full disk is the output's or the temporary one.
         where = name or _fullest(out.parent, Path(tempfile.gettempdir()))
-        if _within(Path(os.path.abspath(where)), out.parent):
-            where = place  # the scratch folder's name would mean nothing to the reader
+        if where == out.parent:
+            where = place
         return f"no space left on the disk holding {where}; free some space and build again{kept}"
     if error.errno == errno.EROFS:
         return (
             f"{name or out.parent} is on a read-only file system; build into a folder you can "
             f"write{kept}"
         )
-    if name is not None and not _written(Path(os.path.abspath(name)), out):
+    if name is not None and name != place and not _written(Path(os.path.abspath(name)), out):
         return f"cannot read {name}: {error.strerror or error}{kept}"
     if error.errno in (errno.EACCES, errno.EPERM):
         return (
             f"no permission to write {name or out.parent}; build into a folder you can write{kept}"
         )
     return f"cannot write the build into {place}: {error.strerror or error} ({name or out}){kept}"
+
+
+def _scratch_of(path: Path, out: Path) -> bool:
+    """Whether `path` is in a scratch or old folder of builds of `out`, or is one."""
+    if path == out.parent or not _within(path, out.parent):
+        return False
+    top = path.relative_to(out.parent).parts[0]
+    return re.fullmatch(rf"\.{re.escape(out.name)}\.(tmp|old)-[0-9]+", top) is not None
 
 
 def _written(path: Path, out: Path) -> bool:
@@ -364,28 +375,39 @@ def _fullest(*folders: Path) -> Path:
     return min(folders, key=_free)
 
 
-def _disk_full(error: BuildError, folder: Path) -> bool:
-    """Whether a program the build ran (LaTeX) failed for want of space on `folder`'s disk:
-    it names the system's error, or it failed while the disk is all but full (LaTeX's own
-    log, cut short by the full disk, may say nothing). Asked before the scratch folder is
-    removed, while the disk is still as it was when the program failed."""
+def _disk(error: BuildError, out: Path) -> OSError | None:
+    """The file system error behind a program the build ran (LaTeX), if any: the disk of the
+    output or the temporary folder is full (the program names the system's error, or its log,
+    cut short by the full disk, says nothing while the disk is all but full) or read-only.
+    Asked before the scratch folder is removed, while the disk is as the program found it."""
     from proceedings.build.latex import LatexError
 
     text = str(error)
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     if os.strerror(errno.ENOSPC) in text or os.strerror(errno.EDQUOT) in text:
-        return True
-    free = min(_free(folder), _free(Path(tempfile.gettempdir())))
-    return isinstance(error.__context__, LatexError) and free < 1 << 20
+        return full
+    if not isinstance(error.__context__, LatexError):
+        return None
+    for folder, named in ((out.parent, out), (Path(tempfile.gettempdir()), None)):
+        try:
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return OSError(errno.EROFS, os.strerror(errno.EROFS), str(named or folder))
+        except OSError:
+            continue
+    if min(_free(out.parent), _free(Path(tempfile.gettempdir()))) < 1 << 20:
+        return full
+    return None
 
 
 @contextmanager
 def _locked(out: Path) -> Iterator[None]:
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    # O_NOFOLLOW and no truncation: a lock file that is a symlink writes nothing through it.
+    # Opened read-only and not followed: a lock file that is a symlink writes nothing through
+    # it, and no open writable file keeps the disk from being remounted read-only.
     try:
         descriptor = os.open(
-            lock_path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
+            lock_path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
         )
     except OSError as error:
         if error.errno != errno.ELOOP:
