@@ -115,6 +115,7 @@ REFUSED: dict[str, tuple[Callable[[Path], object], str, tuple[str, ...]]] = {
     "a_file": (lambda proj: None, "notes.txt", ("is a file",)),
     "in_a_file": (lambda proj: None, "notes.txt/build", ("is in", "notes.txt, a file")),
     "a_device": (lambda proj: None, "/dev/null", ("is not a folder",)),
+    "a_symlink_loop": (lambda proj: (proj / "loop").symlink_to("loop"), "loop", ("a loop",)),
     "a_link_to_a_file": (
         lambda proj: (proj / "out").symlink_to(proj / "notes.txt"),
         "out",

@@ -278,6 +278,8 @@ def output_folder(volume: Volume, out: Path) -> Path:
                     "a folder of its own"
                 )
     try:
+        if os.path.islink(real):  # what realpath could not resolve: a loop of symlinks
+            raise refuse("is a loop of symlinks")
         existing = next(folder for folder in (real, *real.parents) if folder.exists())
         if not existing.is_dir():
             raise refuse("is not a folder" if existing == real else f"is in {existing}, a file")
