@@ -149,7 +149,19 @@ def test_a_length_that_is_not_a_number_is_a_schema_error(tmp_path: Path) -> None
         handle.write("venue:\n  layout:\n    text_width: wide\n")
     _, report = check_json(str(root))
     codes = [f["code"] for item in report["files"] for f in item["findings"]]
-    assert "VOL003" in codes
+    assert codes.count("VOL003") == 1 and "LAYOUT003" not in codes  # one finding, not two
+    assert _layout_findings(report) == []  # a layout half read judges no paper
+
+
+def test_an_empty_layout_is_reported(tmp_path: Path) -> None:
+    root = make_volume(tmp_path / "volume", [LAYOUT / "geometry.pdf"])
+    with (root / "volume.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("venue:\n  layout: {}\n")
+    _, report = check_json(str(root))
+    setting = [f for item in report["files"] for f in item["findings"] if f["code"] == "LAYOUT003"]
+    assert [f["message"] for f in setting] == [
+        "venue.layout names no profile and no length: nothing is checked"
+    ]
 
 
 def test_loose_pdfs_follow_iclr_and_volume_papers_only_their_venue() -> None:

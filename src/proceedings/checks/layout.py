@@ -71,7 +71,22 @@ def venue_layout(paper: CheckedPaper) -> VenueLayout | None:
     return layout_of(paper.venue, in_volume=paper.meta is not None)[0]
 
 
-def layout_of(venue: VenueRules, *, in_volume: bool) -> tuple[VenueLayout | None, list[str]]:
+@dataclass(frozen=True)
+class LayoutProblem:
+    """What in `venue.layout` cannot be used: the key it is about ("" for the whole)."""
+
+    key: str
+    message: str
+
+    @property
+    def schema_reports_it(self) -> bool:
+        """A length of the wrong form is the schema's to report (VOL003), once."""
+        return self.key not in ("", "profile")
+
+
+def layout_of(
+    venue: VenueRules, *, in_volume: bool
+) -> tuple[VenueLayout | None, list[LayoutProblem]]:
     """The layout `venue` sets, and what in its `layout` setting could not be used.
 
     A PDF checked on its own (`in_volume` false) follows the default venue's layout unless its
@@ -80,17 +95,20 @@ def layout_of(venue: VenueRules, *, in_volume: bool) -> tuple[VenueLayout | None
     if venue.layout is None:
         return (None if in_volume else DEFAULT_LAYOUT), []
     settings = dict(venue.layout)
-    problems: list[str] = []
+    problems: list[LayoutProblem] = []
     base = VenueLayout()
-    profile = settings.pop("profile", None)
-    if profile is not None:
+    if "profile" in settings:
+        profile = settings.pop("profile")
         key = str(profile).strip().lower().replace(" ", "").replace("-", "")
-        if key in PROFILES:
+        if isinstance(profile, str) and key in PROFILES:
             base = PROFILES[key]
         else:
             problems.append(
-                f"venue.layout.profile {profile!r} is not a known layout; known: "
-                + ", ".join(PROFILES)
+                LayoutProblem(
+                    "profile",
+                    f"venue.layout.profile {_shown(profile)} is not a known layout; known: "
+                    + ", ".join(PROFILES),
+                )
             )
     lengths: dict[str, Any] = {}
     names = {item.name for item in fields(VenueLayout)}
@@ -99,14 +117,27 @@ def layout_of(venue: VenueRules, *, in_volume: bool) -> tuple[VenueLayout | None
             continue  # VOL004 reports the unknown key
         length = page_limit(value)
         if length is None:
-            problems.append(f"venue.layout.{name} must be a length in pt above 0, not {value!r}")
+            problems.append(
+                LayoutProblem(
+                    name, f"venue.layout.{name} must be a length in pt above 0, not {_shown(value)}"
+                )
+            )
             continue
         lengths[name] = length
     layout = replace(base, **lengths)
-    if problems or layout == VenueLayout():
+    if not problems and layout == VenueLayout():
+        problems.append(
+            LayoutProblem("", "venue.layout names no profile and no length: nothing is checked")
+        )
+    if problems:
         # A layout half read would judge papers by values nobody set.
         return None, problems
     return layout, problems
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def _measured(paper: CheckedPaper) -> tuple[VenueLayout, TextBlock] | None:
@@ -258,8 +289,9 @@ def layout_setting(sources: VolumeSources) -> Iterator[Violation]:
     """`venue.layout` in volume.yaml cannot be used, so no paper's layout is checked.
 
     ## What it catches
-    A `venue.layout` that names a profile the checker does not know (`profile: iclr2025`) or
-    gives a length that is not a number of points above 0.
+    A `venue.layout` that names a profile the checker does not know (`profile: iclr2025`), or
+    that names neither a profile nor a length. A length that is not a number of points above
+    0 is reported by VOL003 and stops the layout rules too.
 
     ## Why it matters
     Rather than judge every paper by a layout half read, the layout rules then check no paper:
@@ -274,8 +306,10 @@ def layout_setting(sources: VolumeSources) -> Iterator[Violation]:
     if sources.volume is None:
         return
     for problem in layout_of(build_volume(sources).venue, in_volume=True)[1]:
-        key = problem.split(" ", 1)[0].split(".")
-        yield Violation(problem, file=sources.volume.file, line=sources.volume.line(tuple(key)))
+        if problem.schema_reports_it:
+            continue
+        path = ("venue", "layout", problem.key) if problem.key else ("venue", "layout")
+        yield Violation(problem.message, file=sources.volume.file, line=sources.volume.line(path))
 
 
 def _beyond(value: float | None, limit: float | None, tolerance: float) -> bool:
