@@ -318,15 +318,12 @@ def severity_level(value: Any) -> str | None:
 
 
 def severity_code(value: Any) -> str | None:
-    """A `venue.severities` key as a rule code or prefix of one (`FONT002`, `MARGIN`), or
-    None when it is empty or names no rule: applied, `""` would match every rule."""
-    # Imported here: the rules' modules import this one.
-    from proceedings.checks import unknown_codes
-
+    """A `venue.severities` key as a rule code or prefix (`FONT002`, `MARGIN`), or None when
+    it is empty: applied, `""` would match every rule. A key that names no rule is kept here
+    and never matches (`checks.with_severities`); VOL015 reports it."""
     if not isinstance(value, str) or not value.strip():
         return None
-    code = value.strip().upper()
-    return None if unknown_codes([code]) else code
+    return value.strip().upper()
 
 
 def _venue(data: dict[str, Any]) -> VenueRules:

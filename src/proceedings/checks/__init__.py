@@ -161,14 +161,21 @@ def unknown_codes(prefixes: Iterable[str]) -> list[str]:
 
 
 def with_severities(rules: Iterable[Rule], overrides: dict[str, str]) -> list[Rule]:
-    """`rules` with the severities a venue sets (`{"FONT002": "error", "MARGIN": "off"}`)."""
+    """`rules` with the severities a venue sets (`{"FONT002": "error", "MARGIN": "off"}`).
+
+    An empty prefix, or one that names no rule, changes nothing (VOL015 reports it)."""
+    usable = {
+        prefix.upper(): value
+        for prefix, value in overrides.items()
+        if prefix.strip() and not unknown_codes([prefix])
+    }
     result = []
     for item in rules:
         level = next(
             (
                 value
-                for prefix, value in sorted(overrides.items(), key=lambda pair: -len(pair[0]))
-                if item.code.startswith(prefix.upper())
+                for prefix, value in sorted(usable.items(), key=lambda pair: -len(pair[0]))
+                if item.code.startswith(prefix)
             ),
             None,
         )

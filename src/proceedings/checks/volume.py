@@ -9,7 +9,7 @@ from typing import Any
 
 from proceedings.asciilatex import encode
 from proceedings.bib.text import comparable
-from proceedings.checks import Violation, rule
+from proceedings.checks import Violation, rule, unknown_codes
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
 from proceedings.pmlr_ids import (
     PMLR_KEY,
@@ -698,7 +698,8 @@ def bad_severity_setting(sources: VolumeSources) -> Iterator[Violation]:
     levels = ", ".join(SEVERITY_LEVELS)
     for key, value in severities.items():
         path: PathKey = ("venue", "severities", str(key))
-        if severity_code(key) is None:
+        code = severity_code(key)
+        if code is None or unknown_codes([code]):
             yield Violation(
                 f"{format_path(path)}: {key!r} is not the code of a rule or family; the "
                 "entry is not applied",
