@@ -29,6 +29,7 @@ SQUEEZED = {
     # fixture: (rule, words the message must hold)
     "geometry": ("LAYOUT001", ["text block 7.3 in x 9.", "5.5 in x 9 in", "margins were changed"]),
     "textheight": ("LAYOUT001", ["9.6 in tall", "the style's is 9 in", "text height"]),
+    "oneline": ("LAYOUT001", ["9.1 in tall", "the style's is 9 in"]),
     "textwidth": ("LAYOUT001", ["6.3 in wide", "the style's is 5.5 in", "text width"]),
     "linespread": ("LAYOUT002", ["10 pt on 9.3 pt lines", "10 pt on 11 pt", "line spacing"]),
     "small": ("LAYOUT002", ["9 pt on 9.3 pt lines", "type size and the line spacing"]),

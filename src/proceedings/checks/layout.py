@@ -53,7 +53,7 @@ PITCH_TOLERANCE_PT = 0.4
 # A text block of another shape is an error only when a page holds more text: its area in
 # units of the body's type size and line pitch beyond the style's by this fraction. One that
 # holds no more is not the style, but gains nothing.
-CAPACITY_TOLERANCE = 0.02
+CAPACITY_TOLERANCE = 0.01  # one more line a page in ICLR's block is 1.7%
 
 _LAYOUT_FIX = (
     "Remove what changes the page layout (`\\usepackage{geometry}`, `fullpage`, "
@@ -329,10 +329,12 @@ def _capacity_gain(block: TextBlock, layout: VenueLayout) -> float | None:
     if layout.text_height is None:
         return None
     gain = (width * height) / (layout.text_width * layout.text_height)
-    if block.body_size and layout.body_size:
-        gain *= layout.body_size / block.body_size
-    if block.line_pitch and layout.line_pitch:
-        gain *= layout.line_pitch / block.line_pitch
+    # Type within its tolerance is the style's: 10.96 pt for 11 pt must not tip the balance.
+    size, pitch = block.body_size, block.line_pitch
+    if size and layout.body_size and abs(size - layout.body_size) > SIZE_TOLERANCE_PT:
+        gain *= layout.body_size / size
+    if pitch and layout.line_pitch and abs(pitch - layout.line_pitch) > PITCH_TOLERANCE_PT:
+        gain *= layout.line_pitch / pitch
     return gain - 1
 
 
