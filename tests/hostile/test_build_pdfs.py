@@ -240,10 +240,14 @@ MUTATIONS: dict[str, Mutation] = {
     "mediabox_mixed": _set(_first, "/MediaBox", A([0, 0, 612, S("792")])),
     "mediabox_inherited_integer": _inherit("/MediaBox", 5),
     "mediabox_none": lambda pdf: _first(pdf).__delitem__("/MediaBox"),
-    "mediabox_inverted": _set(_first, "/MediaBox", A([612, 792, 0, 0])),
+    "mediabox_inverted": _set(_first, "/MediaBox", A([500, 400, 0, 0])),
+    "mediabox_five_numbers": _set(_first, "/MediaBox", A([0, 0, 500, 400, 1])),
+    "cropbox_junk_entry": _set(_first, "/CropBox", A([0, N.x, 300, 300])),
     "cropbox_integer": _set(_first, "/CropBox", 5),
     "rotate_name": _set(_first, "/Rotate", N.Ninety),
     "rotate_odd": _set(_first, "/Rotate", 45),
+    "rotate_135": _set(_first, "/Rotate", 135),
+    "rotate_real": _set(_first, "/Rotate", 90.0),
     # Resources
     "resources_integer": _set(_first, "/Resources", 5),
     "resources_array": _set(_first, "/Resources", A([1])),
@@ -448,6 +452,20 @@ def page_count(path: Path) -> int:
 SEVERITY = {0: 0, 3: 1, 2: 2}  # qpdf's exit codes: sound, warnings, errors
 
 
+def page_shapes(path: Path) -> list[tuple[int, int, int]]:
+    """Each page's size (pt, rounded) and rotation, as PDFium shows it."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        shapes = []
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            shapes.append((round(width), round(height), page.get_rotation()))
+        return shapes
+    finally:
+        document.close()
+
+
 def qpdf_check(path: Path) -> tuple[int, int]:
     """qpdf's verdict on `path`: its exit code (0 sound, 3 warnings, 2 errors) and how many
     errors it lists."""
@@ -495,6 +513,8 @@ def judge(name: str, mutant: Path, verdict: list[dict[str, Any]], builder: Build
         return f"volume.pdf has {pages} pages, the front matter and papers {expected}"
     if verdict == [] and len(page_texts(built)) != pages:  # every page opens
         return "volume.pdf has pages PDFium cannot read"
+    if verdict == [] and page_shapes(built)[-page_count(mutant) :] != page_shapes(mutant):
+        return "the paper's pages in volume.pdf differ in size or rotation from the paper's"
     code, listed = qpdf_check(built)
     if code != 0:
         # The paper's own damage comes along (a content stream that does not inflate is

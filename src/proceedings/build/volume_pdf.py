@@ -250,11 +250,14 @@ def _inherited(item: pikepdf.Object, key: str) -> object:
 def _repair_page(page: pikepdf.Object) -> None:
     """Values of the wrong type replaced as PDFium reads them, so the copy shows what was
     checked: the media box US Letter, the crop box the media box, the rotation a multiple
-    of 90 degrees or none, resources and contents that are not what they must be, none."""
-    if _box(page.get("/MediaBox")) is None:
-        page.MediaBox = pikepdf.Array(LETTER)
-    if "/CropBox" in page and _box(page.get("/CropBox")) is None:
-        del page["/CropBox"]
+    of 90 degrees or none, resources and contents that are not what they must be, none.
+
+    qpdf sets a /MediaBox that is not a rectangle to US Letter itself as it lists the pages,
+    before this sees it; PDFium reads an entry that is not a number as 0, so the two differ
+    on a box whose lower-left corner alone is not numbers."""
+    _repair_box(page, "/MediaBox", LETTER)
+    if "/CropBox" in page:
+        _repair_box(page, "/CropBox", None)
     if "/Rotate" in page:
         rotate = _number(page.get("/Rotate"))
         if rotate is None:
@@ -288,16 +291,27 @@ def _number(value: object) -> float | None:
 
 
 def _box(value: object) -> tuple[float, float, float, float] | None:
-    """A rectangle as readers take one: four numbers, its corners in either order; None
-    when it is not one, or has no area."""
+    """A rectangle as PDFium takes one: an array of four entries, any that is not a number
+    read as 0, its corners in either order; None when it is not one, or has no area."""
     if not isinstance(value, pikepdf.Array) or len(value) != 4:
         return None
-    numbers = [_number(item) for item in value]
-    if any(number is None for number in numbers):
-        return None
-    x0, y0, x1, y1 = (number or 0.0 for number in numbers)
+    x0, y0, x1, y1 = (_number(item) or 0.0 for item in value)
     box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     return box if box[2] > box[0] and box[3] > box[1] else None
+
+
+def _repair_box(page: pikepdf.Object, key: str, default: tuple[float, ...] | None) -> None:
+    """The page's box `key` as PDFium reads it: `default` (None: no box) when it is not a
+    rectangle, written as numbers when some entry is not one."""
+    value = page.get(key)
+    box = _box(value)
+    if box is None:
+        if default is not None:
+            page[key] = pikepdf.Array(default)
+        elif key in page:
+            del page[key]
+    elif any(_number(item) is None for item in value):  # type: ignore[union-attr]
+        page[key] = pikepdf.Array(box)
 
 
 def _reason(error: BaseException, path: Path) -> str:
