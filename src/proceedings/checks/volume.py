@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -754,3 +755,45 @@ def preface_unreadable(sources: VolumeSources) -> Iterator[Violation]:
             file=source.file,
             line=source.line(where),
         )
+
+
+@rule(
+    "VOL017",
+    "template-override",
+    Severity.ERROR,
+    fix="Keep overrides to plain LaTeX and the template's own tags, as regular files in the "
+    "volume's templates/latex/.",
+    subject="volume",
+)
+def template_override(sources: VolumeSources) -> Iterator[Violation]:
+    """A front-matter template override the build would refuse.
+
+    ## What it catches
+    A file of the volume's `templates/latex/` that is not a regular file inside the volume
+    (a link out of it, a FIFO, a folder), is over 1 MB or not UTF-8, or holds what could read
+    or run things outside the typesetting: Lua (`\\directlua`, `\\latelua`, ...), `\\input`,
+    `\\write`, `\\catcode`, `^^` escapes, pdfTeX's file embedding, Jinja `filter` blocks.
+
+    ## Why it matters
+    A volume may come from elsewhere; an override is LaTeX the build runs, and such commands
+    would read the machine's files into the front matter. The build stops on them; `check`
+    says so first.
+
+    ## Known problems
+    Legitimate uses of `\\csname`, `\\input` or `\\write` are refused too; an override copied
+    from the shipped preamble is refused for its font set-up in Lua.
+
+    ## Example
+    `templates/latex/preface.tex.j2:3: \\directlua is not allowed in a template override`.
+
+    ## How to fix
+    Remove the command, or the override, and build again.
+    """
+    if not os.path.lexists(sources.root / "templates"):
+        return
+    # Imported here: the front matter's modules (Jinja2) are needed only by volumes that
+    # override its templates.
+    from proceedings.build.frontmatter import override_problems
+
+    for problem in override_problems(sources.root):
+        yield Violation(problem)  # it names the file (and line) itself
