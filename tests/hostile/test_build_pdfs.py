@@ -4,12 +4,19 @@ The mutants are made here, as `make.py` makes the hostile suite's: from good pap
 fixtures, to which the links, named destinations and bookmarks hyperref writes are added
 first (`linked`), so that every part of a paper the build reads is there to be damaged. Each
 mutation changes one thing: a value of the wrong type for `/Dests`, `/Names`, `/Outlines`,
-`/Parent`, `/Kids`, `/Annots`, `/A`, `/D`, `/Dest`, `/MediaBox`, `/Resources`, `/Filter` or
-`/Length`; the file cut short; bytes of its cross-reference table changed.
+`/Parent`, `/Kids`, `/Annots`, `/A`, `/D`, `/Dest`, `/MediaBox`, `/Resources`, `/Filter`,
+`/Length` and more; keys and names of bytes that are not UTF-8; the file cut short (plain and
+linearized); bytes of its cross-reference table, or of anywhere, changed.
 
-What must hold for each: `check` and `build` print no traceback; the build either succeeds
-with a `volume.pdf` that qpdf finds sound, or stops with one message naming the paper; and a
-paper `check` passes (no error) always builds.
+Each mutant is checked (`proceedings check --select PDF`, all of a base in one run) and built
+as paper 2 of a volume, as `proceedings build --only volume,pmlr --no-check` builds it but in
+this process, so that hundreds of builds take seconds: an exception other than `BuildError`
+is what the command line would show as a traceback. What must hold: the build either
+succeeds, with as many pages as PDFium counts, each paper page the size and rotation PDFium
+shows, every link going to a destination the volume has and qpdf finding no more damage than
+in its own rewrite of the paper; or it stops with one message naming the paper and its file.
+A paper `check` passes (no error) always builds. The real papers of the published volumes go
+through the same, and the reported damage through the command line itself.
 """
 
 from __future__ import annotations
