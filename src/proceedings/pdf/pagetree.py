@@ -25,7 +25,7 @@ class QpdfPages:
 def qpdf_pages(path: Path) -> QpdfPages:
     """How many pages qpdf finds in `path`, and whether the build can copy them; never
     raises."""
-    # Imported here: the build's copy is needed only once a file has passed PDFium.
+    # Imported here: a check loads the build's modules only when it has a PDF to copy.
     from proceedings.build.volume_pdf import copy_problem
 
     try:
