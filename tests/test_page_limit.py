@@ -13,7 +13,9 @@ CASES = expected_papers()
 
 @pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
 def test_body_end_matches_the_compiled_layout(case: dict[str, Any]) -> None:
-    code, report = check_json(PAPERS / case["file"], "--track", case["track"])
+    # The two-column fixture's 7 in block is another layout than ICLR's, rightly an error of
+    # the layout rules; these cases are about the page limit.
+    code, report = check_json(PAPERS / case["file"], "--track", case["track"], "--ignore", "LAYOUT")
     paper = report["papers"][0]
     assert paper["pages_total"] == case["pages_total"]
     assert paper["body_end"] is not None, paper["findings"]

@@ -167,6 +167,8 @@ def _mapping(
             yield SchemaProblem("unknown", (*path, str(key)), f"unknown key{hint}")
     for name, spec in schema.items():
         value = data.get(name)
+        if value is None or (isinstance(value, (str, list)) and not value):
+            value = None  # an empty list is as missing as no list (`authors: []`)
         if value is None or (isinstance(value, str) and not value.strip()):
             if spec.required:
                 yield SchemaProblem("missing", (*path, name), "missing")

@@ -111,8 +111,8 @@ def read_sources(root: Path) -> VolumeSources:
     for name in (VOLUME_FILE, PAPERS_FILE):
         path = root / name
         if not os.path.lexists(path):
-            if name == PAPERS_FILE:
-                sources.errors.append(YamlError(name, None, "is missing from the volume folder"))
+            # Both are needed to build; a folder with neither is not a volume at all.
+            sources.errors.append(YamlError(name, None, "is missing from the volume folder"))
             continue
         try:
             source = read_yaml(path, name)
