@@ -34,7 +34,7 @@ FAST = ("--only", "site", "--no-check")  # the output folder's handling, without
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every entry under `folder`: files by content, symlinks by target, folders by name."""
+    """Every entry under `folder`: files by content, symlinks by target, others by kind."""
     entries = {}
     for path in sorted(folder.rglob("*")):
         name = str(path.relative_to(folder))
@@ -42,6 +42,8 @@ def tree(folder: Path) -> dict[str, str]:
             entries[name] = "-> " + os.readlink(path)
         elif path.is_dir():
             entries[name] = "folder"
+        elif not path.is_file():
+            entries[name] = "special"  # a FIFO: reading it would block
         else:
             entries[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     return entries
@@ -192,6 +194,22 @@ def test_a_new_an_empty_and_a_previous_build_folder_are_built(proj: Path, out: s
     after = tree(proj)
     assert {name: after[name] for name in owners} == owners
     assert not [path for path in (proj / out).parent.iterdir() if ".tmp-" in path.name]
+
+
+def test_a_partial_build_carries_over_only_what_a_build_writes(proj: Path) -> None:
+    assert build(proj, "build", *FAST).code == 0
+    site = proj / "build" / "site"
+    (site / "notes.html").symlink_to(proj / "notes.txt")  # would be published as the site's
+    os.mkfifo(site / "pipe")  # a copy would block on it or stop the build
+    before = tree(proj)
+    run = build(proj, "build", "--only", "pmlr", "--no-check")
+    assert run.code == 0, run.output
+    assert sorted(path.name for path in site.iterdir()) == ["index.html"]
+    assert (proj / "build" / "pmlr").is_dir()
+    after = tree(proj)
+    assert {name: after[name] for name in before if not name.startswith("build")} == {
+        name: files for name, files in before.items() if not name.startswith("build")
+    }
 
 
 def test_a_build_through_a_symlink_writes_the_real_folder_and_locks_it(proj: Path) -> None:

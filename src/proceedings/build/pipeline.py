@@ -15,6 +15,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -105,7 +106,7 @@ def build_volume(
                 if scratch.exists():
                     shutil.rmtree(scratch)
                 if out.exists() and set(only) != set(PARTS):
-                    shutil.copytree(out, scratch, symlinks=True)
+                    shutil.copytree(out, scratch, symlinks=True, ignore=_not_the_builds)
                 else:
                     scratch.mkdir()
                 (scratch / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -301,6 +302,18 @@ def output_folder(volume: Volume, out: Path) -> Path:
 
 def _within(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
+
+
+def _not_the_builds(folder: str, names: list[str]) -> set[str]:
+    """What a partial build does not carry over from the previous one: a build writes only
+    folders and regular files, so a symlink (which the kept parts would be read through) or
+    a FIFO or device placed in the output since is left behind."""
+    kept = set()
+    for name in names:
+        mode = os.lstat(os.path.join(folder, name)).st_mode
+        if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+            kept.add(name)
+    return set(names) - kept
 
 
 def _made_by_a_build(folder: Path) -> bool:
