@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import PAPERS
 from hostile import make
 from hostile.runner import Run, proceedings
 from proceedings.build import pipeline
@@ -400,3 +401,21 @@ def test_a_failed_write_is_one_message_and_keeps_the_previous_build(
     lines = run.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines
     assert tree(proj) == before
+
+
+def test_an_unmarked_build_of_an_earlier_version_is_replaced(tmp_path: Path) -> None:
+    """A folder holding only what a build writes, without the marker earlier versions did
+    not write, is taken as a build; one holding anything else is not."""
+    volume = make_volume(tmp_path / "papers", [PAPERS / "tiny_pass.pdf"])
+    out = tmp_path / "build"
+    (out / "pmlr").mkdir(parents=True)
+    (out / "site").mkdir()
+    (out / "report.json").write_text("{}")
+    pipeline.build_volume(volume, out, only=("pmlr",), check_papers=False)
+    assert (out / "pmlr" / "icbinb-2026.bib").is_file()
+    other = tmp_path / "other"
+    (other / "pmlr").mkdir(parents=True)
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(pipeline.OutputFolderError):
+        pipeline.build_volume(volume, other, only=("pmlr",), check_papers=False)
+    assert (other / "notes.txt").read_text() == "mine"

@@ -316,15 +316,36 @@ def _not_the_builds(folder: str, names: list[str]) -> set[str]:
     return set(names) - kept
 
 
+# What a build writes, folders and files: an output folder of an earlier version of the
+# build, which wrote no marker, holds these and nothing else.
+_EARLIER_BUILD = frozenset({"pmlr", "frontmatter", "site"})
+_EARLIER_BUILD_FILES = frozenset({"volume.pdf", "report.json"})
+
+
 def _made_by_a_build(folder: Path) -> bool:
     marker = folder / MARKER
     try:
-        if not marker.is_file() or marker.is_symlink():
-            return False
-        with marker.open("rb") as file:
-            return file.read(len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
+        if marker.is_file() and not marker.is_symlink():
+            with marker.open("rb") as file:
+                return file.read(len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
+        return _earlier_build(folder)
     except OSError:
         return False
+
+
+def _earlier_build(folder: Path) -> bool:
+    """True when `folder` holds only the parts a build writes, each of its kind, as a build
+    of an earlier version left it (before builds were marked)."""
+    entries = list(os.scandir(folder))
+    for entry in entries:
+        if entry.is_symlink():
+            return False
+        if entry.name in _EARLIER_BUILD:
+            if not entry.is_dir():
+                return False
+        elif entry.name not in _EARLIER_BUILD_FILES or not entry.is_file():
+            return False
+    return bool(entries)
 
 
 def _os_message(error: OSError, shown: Path, out: Path) -> str:
