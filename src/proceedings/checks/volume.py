@@ -179,10 +179,10 @@ def unknown_track(sources: VolumeSources) -> Iterator[Violation]:
         if isinstance(track, str) and track.strip() and track.strip() not in tracks:
             path: PathKey = ("papers", index, "track")
             known = ", ".join(sorted(tracks))
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {track!r} is not a track of this volume ({known})",
-                file=source.file,
-                line=source.line(path),
             )
 
 
@@ -216,10 +216,10 @@ def pdf_missing(sources: VolumeSources) -> Iterator[Violation]:
         problem = file_problem(path) if path is not None else None
         if problem is not None:
             key: PathKey = ("papers", index, "pdf") if written else ("papers", index, "id")
-            yield Violation(
+            yield _at(
+                source,
+                key,
                 f"{format_path(('papers', index))}: the PDF {shown} {problem}",
-                file=source.file,
-                line=source.line(key),
             )
 
 
@@ -255,10 +255,10 @@ def path_outside_volume(sources: VolumeSources) -> Iterator[Violation]:
             checks.append((sources.volume, ("frontmatter", "preface"), front.get("preface")))
     for source, path, value in checks:
         if isinstance(value, str) and value.strip() and inside(sources.root, value) is None:
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {value!r} leaves the volume folder",
-                file=source.file,
-                line=source.line(path),
             )
     for index, entry, source in _papers(sources):
         paper_id = entry.get("id")
@@ -272,11 +272,11 @@ def path_outside_volume(sources: VolumeSources) -> Iterator[Violation]:
             continue  # VOL013 reports an id that cannot name a file
         default = f"pdf/{text}.pdf"
         if inside(sources.root, default) is None:
-            yield Violation(
+            yield _at(
+                source,
+                ("papers", index, "id"),
                 f"{format_path(('papers', index))}: the PDF {default} is a link that leaves "
                 "the volume folder",
-                file=source.file,
-                line=source.line(("papers", index, "id")),
             )
 
 
@@ -395,20 +395,20 @@ def bad_dates(sources: VolumeSources) -> Iterator[Violation]:
         date = parse_date(value)
         path: PathKey = ("proceedings", name)
         if date is None:
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {value!r} is not a date in YYYY-MM-DD form",
-                file=source.file,
-                line=source.line(path),
             )
         else:
             dates[name] = date
     if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
         path = ("proceedings", "end")
-        yield Violation(
+        yield _at(
+            source,
+            path,
             f"{format_path(path)}: {dates['end'].isoformat()} is before start "
             f"({dates['start'].isoformat()})",
-            file=source.file,
-            line=source.line(path),
         )
     problem = published_problem(dates.get("start"), dates.get("end"), dates.get("published"))
     if problem is not None:
@@ -447,6 +447,11 @@ def _schema(sources: VolumeSources, kind: str) -> Iterator[Violation]:
                 if no_abstract
                 else None,
             )
+
+
+def _at(source: YamlSource, path: PathKey, message: str, **where: Any) -> Violation:
+    """A finding on the value at `path` of `source`, with its file and line."""
+    return Violation(message, file=source.file, line=source.line(path), **where)
 
 
 def _papers(sources: VolumeSources) -> Iterator[tuple[int, dict[str, Any], YamlSource]]:
@@ -491,10 +496,10 @@ def _duplicates(sources: VolumeSources, name: str, key: Any, noun: str) -> Itera
         for index in indexes[1:]:
             path: PathKey = ("papers", index, name)
             first_line = source.line(("papers", first, name))
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: the same {noun} as papers[{first}] (line {first_line})",
-                file=source.file,
-                line=source.line(path),
             )
 
 
@@ -536,11 +541,11 @@ def track_section(sources: VolumeSources) -> Iterator[Violation]:
             parsed.append((index, Track(track_id, title_text, 0)))
             if any(char in title_text for char in "|="):
                 path: PathKey = ("tracks", index, "title" if isinstance(title, str) else "id")
-                yield Violation(
+                yield _at(
+                    source,
+                    path,
                     f"{format_path(path)}: {title_text!r} holds `|` or `=`, which PMLR's "
                     "`sections` field cannot carry",
-                    file=source.file,
-                    line=source.line(path),
                 )
     names = section_names(track for _, track in parsed)
     seen: dict[str, int] = {}
@@ -548,11 +553,11 @@ def track_section(sources: VolumeSources) -> Iterator[Violation]:
         name = names[track.id]
         if name in seen and parsed[seen[name]][1].id != track.id:
             path = ("tracks", index, "id")
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {track.id!r} gives the PMLR section name {name!r}, "
                 f"as tracks[{parsed[seen[name]][0]}] does",
-                file=source.file,
-                line=source.line(path),
             )
         seen.setdefault(name, position)
 
@@ -589,19 +594,19 @@ def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
             if text and not safe_name(text):
                 path: PathKey = ("papers", index, "id")
                 shown = text if len(text) <= 60 else text[:40] + f"... ({len(text)} characters)"
-                yield Violation(
+                yield _at(
+                    source,
+                    path,
                     f"{format_path(path)}: {shown!r} cannot name the paper's files",
-                    file=source.file,
-                    line=source.line(path),
                 )
         key = entry.get("pmlr_key")
         if isinstance(key, str) and key.strip() and not PMLR_KEY.match(key.strip()):
             path = ("papers", index, "pmlr_key")
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {key!r} is not a PMLR id (lower-case letters, digits, "
                 "`-`, `_`)",
-                file=source.file,
-                line=source.line(path),
             )
         supplementary = entry.get("supplementary")
         if (
@@ -610,11 +615,11 @@ def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
             and supplementary_extension(Path(supplementary.strip())) is None
         ):
             path = ("papers", index, "supplementary")
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {supplementary!r} is not a .pdf, .zip or .tar.gz "
                 "file, which PMLR publishes beside a paper",
-                file=source.file,
-                line=source.line(path),
             )
 
 
@@ -701,18 +706,18 @@ def bad_severity_setting(sources: VolumeSources) -> Iterator[Violation]:
         path: PathKey = ("venue", "severities", str(key))
         code = severity_code(key)
         if code is None or unknown_codes([code]):
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {key!r} is not the code of a rule or family; the "
                 "entry is not applied",
-                file=source.file,
-                line=source.line(path),
             )
         elif severity_level(value) is None:
-            yield Violation(
+            yield _at(
+                source,
+                path,
                 f"{format_path(path)}: {value!r} is not a severity ({levels}); the entry is "
                 "not applied",
-                file=source.file,
-                line=source.line(path),
             )
 
 
@@ -750,10 +755,10 @@ def preface_unreadable(sources: VolumeSources) -> Iterator[Violation]:
         read_text(path, name.strip())
     except ReadError as error:
         where: PathKey = ("frontmatter", "preface")
-        yield Violation(
+        yield _at(
+            source,
+            where,
             f"{format_path(where)}: {name.strip()!r} {error.message}",
-            file=source.file,
-            line=source.line(where),
         )
 
 
