@@ -178,6 +178,39 @@ def test_metadata_errors_stop_the_build_with_the_findings(tmp_path: Path) -> Non
     assert not (tmp_path / "build").exists()
 
 
+def test_a_paper_with_errors_stops_the_build_and_names_its_first_errors(tmp_path: Path) -> None:
+    volume = tmp_path / "papers"
+    shutil.copytree(EXAMPLE, volume, ignore=shutil.ignore_patterns("src"))
+    # Another paper's PDF, seven pages long, in place of paper 12's.
+    shutil.copy(FIXTURE_PAPERS / "long_refs_p6_40.pdf", volume / "pdf" / "12.pdf")
+    out = tmp_path / "build"
+    result = run_cli("build", str(volume), "-o", str(out), "--only", "pmlr")
+    assert result.exit_code == 1, result.output
+    assert "pdf/12.pdf (12):" in result.output
+    assert "META001 page 1:" in result.output  # the first errors, where they are
+    assert "--allow-errors" in result.output.splitlines()[-1]
+    assert not out.exists()  # nothing written
+
+    result = run_cli("build", str(volume), "-o", str(out), "--only", "pmlr", "--allow-errors")
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert "WITH ERRORS (--allow-errors)" in last and "in 1 paper;" in last
+    assert (out / "pmlr" / "icbinb-2026.bib").is_file()
+    assert (out / "report.json").is_file()
+
+
+def test_no_check_skips_the_papers_but_not_the_metadata(tmp_path: Path) -> None:
+    volume = tmp_path / "papers"
+    shutil.copytree(EXAMPLE, volume, ignore=shutil.ignore_patterns("src"))
+    shutil.copy(FIXTURE_PAPERS / "long_refs_p6_40.pdf", volume / "pdf" / "12.pdf")
+    out = tmp_path / "build"
+    result = run_cli("build", str(volume), "-o", str(out), "--only", "pmlr", "--no-check")
+    assert result.exit_code == 0, result.output
+    (volume / "pdf" / "17.pdf").unlink()
+    result = run_cli("build", str(volume), "-o", str(out), "--no-check", "--allow-errors")
+    assert result.exit_code == 1 and "VOL007" in result.output
+
+
 def test_inputs_are_not_written(tmp_path: Path) -> None:
     volume = tmp_path / "papers"
     shutil.copytree(EXAMPLE, volume, ignore=shutil.ignore_patterns("src"))

@@ -10,7 +10,13 @@ import click
 
 from proceedings import __version__
 from proceedings.bib import check_bib
-from proceedings.build.pipeline import PARTS, BuildError, OutputFolderError, build_volume
+from proceedings.build.pipeline import (
+    PARTS,
+    BuildError,
+    OutputFolderError,
+    PaperErrors,
+    build_volume,
+)
 from proceedings.check import TRACK_LIMITS, CheckOptions, Progress, check_paths, check_volume
 from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.openreview import (
@@ -21,7 +27,7 @@ from proceedings.openreview import (
 )
 from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
-from proceedings.report import FileReport, Report, render_json, render_text
+from proceedings.report import FileReport, PaperReport, Report, Severity, render_json, render_text
 from proceedings.reports import render_github, render_html, render_junit
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, is_volume
 
@@ -205,15 +211,28 @@ def check(
 @click.option(
     "--no-check",
     is_flag=True,
-    help="Do not check the papers' PDFs into report.json (faster).",
+    help="Do not check the papers' PDFs first (faster; no report.json). Metadata errors "
+    "still stop the build.",
 )
-def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) -> None:
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help="Build even when papers have error findings (they are counted on the last line and "
+    "listed in report.json).",
+)
+def build(
+    volume_dir: Path | None, out: Path, only: str | None, no_check: bool, allow_errors: bool
+) -> None:
     """Build the volume: the PMLR upload, front matter, volume.pdf and a web index.
 
-    VOLUME_DIR defaults to ./papers. Everything is written into a temporary folder first and
-    then moved into place, so an interrupted build leaves the previous one whole; the volume
-    folder is only read. An output folder holding the volume or the current folder, or files
-    no build wrote, is refused (exit 2).
+    VOLUME_DIR defaults to ./papers. The papers are checked first: when one has an error
+    finding, nothing is written, the papers and their first errors are listed and the exit
+    status is 1 (see --allow-errors). Metadata errors always stop the build.
+
+    Everything is written into a temporary folder first and then moved into place, so an
+    interrupted build leaves the previous one whole; the volume folder is only read. An output
+    folder holding the volume or the current folder, or files no build wrote, is refused
+    (exit 2).
 
     \b
     Example:
@@ -232,9 +251,14 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
             check_papers=not no_check,
             progress=_progress,
             counter=_progress_bar if sys.stderr.isatty() else None,
+            allow_errors=allow_errors,
         )
     except OutputFolderError as error:
         raise _OutputRefused(str(error)) from None
+    except PaperErrors as error:
+        for paper in error.papers:
+            click.echo(_first_errors(paper), err=True)
+        raise click.ClickException(str(error)) from None
     except BuildError as error:
         if error.findings:
             click.echo(
@@ -252,10 +276,28 @@ def build(volume_dir: Path | None, out: Path, only: str | None, no_check: bool) 
         click.echo(f"{labels[part]:<14} {path}")
     if result.paper_errors:
         click.echo(
-            f"{result.paper_errors} error{'s' if result.paper_errors != 1 else ''} in the papers; "
-            f"see {out / 'report.json'} or run `proceedings check {root}`"
+            f"Built {root} into {out} in {result.seconds:.1f} s WITH ERRORS (--allow-errors): "
+            f"{_count(result.paper_errors, 'error')} in "
+            f"{_count(result.papers_with_errors, 'paper')}; see {out / 'report.json'}."
         )
-    click.echo(f"Built {root} into {out} in {result.seconds:.1f} s.")
+    else:
+        click.echo(f"Built {root} into {out} in {result.seconds:.1f} s.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def _first_errors(paper: PaperReport, shown: int = 2) -> str:
+    """A paper that stops the build, with its first errors: enough to start fixing."""
+    errors = [finding for finding in paper.findings if finding.severity is Severity.ERROR]
+    lines = [f"{paper.file} ({paper.id}): {_count(len(errors), 'error')}"]
+    for finding in errors[:shown]:
+        where = f" {finding.where}" if finding.where else ""
+        lines.append(f"  {finding.code}{where}: {finding.message}")
+    if len(errors) > shown:
+        lines.append(f"  ... and {len(errors) - shown} more: `proceedings check` lists them")
+    return "\n".join(lines)
 
 
 class _OutputRefused(click.ClickException):

@@ -28,7 +28,7 @@ from pathlib import Path
 from proceedings.build.plan import Plan, PlanError, plan_volume
 from proceedings.check import CheckOptions, Progress, check_volume
 from proceedings.checks import all_rules, run_rules
-from proceedings.report import Finding, Severity, render_json
+from proceedings.report import Finding, PaperReport, Report, Severity, render_json
 from proceedings.volume import Volume, load_volume
 
 PARTS = ("pmlr", "frontmatter", "volume", "site")
@@ -48,6 +48,19 @@ class BuildError(Exception):
         self.findings = findings or []
 
 
+class PaperErrors(BuildError):
+    """Papers of the volume have error findings, so nothing was built: publishing them would
+    publish what `check` refuses. `papers` holds the reports of those papers."""
+
+    def __init__(self, papers: list[PaperReport]) -> None:
+        count = len(papers)
+        super().__init__(
+            f"{count} paper{'s' if count != 1 else ''} {'have' if count != 1 else 'has'} "
+            "errors, so nothing was built; fix them, or build anyway with --allow-errors"
+        )
+        self.papers = papers
+
+
 class OutputFolderError(BuildError):
     """The output folder cannot be the build's: replacing it would delete or read back files
     that are not the build's. Raised before anything is written (a usage error)."""
@@ -57,7 +70,8 @@ class OutputFolderError(BuildError):
 class BuildResult:
     out: Path
     outputs: dict[str, Path] = field(default_factory=dict)  # part -> main file
-    paper_errors: int = 0
+    paper_errors: int = 0  # error findings in the papers (built anyway: `allow_errors`)
+    papers_with_errors: int = 0
     seconds: float = 0.0
 
 
@@ -68,11 +82,15 @@ def build_volume(
     check_papers: bool = True,
     progress: Callable[[str], None] | None = None,
     counter: Progress | None = None,
+    allow_errors: bool = False,
 ) -> BuildResult:
     """Build `only` these parts of the volume in `root` into `out`.
 
-    `progress` hears what step the build is at; `counter` how many papers of a long step
-    (copying into volume.pdf, checking) are done, as (done, total).
+    Metadata errors always stop the build (BuildError). With `check_papers`, the papers are
+    checked first and an error finding in any of them stops it before anything is written
+    (PaperErrors), unless `allow_errors`. `progress` hears what step the build is at;
+    `counter` how many papers of a long step (copying into volume.pdf, checking) are done, as
+    (done, total).
     """
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -92,6 +110,13 @@ def build_volume(
         plan = plan_volume(volume)
     except PlanError as error:
         raise BuildError(str(error)) from None
+    report = None
+    if check_papers:
+        say("checking the papers")
+        report = check_volume(root, CheckOptions(), counter)
+        failing = [paper for paper in report.papers if paper.count(Severity.ERROR)]
+        if failing and not allow_errors:
+            raise PaperErrors(failing)
 
     scratch = out.parent / f".{out.name}.tmp-{os.getpid()}"
     result = BuildResult(out=shown)
@@ -111,14 +136,8 @@ def build_volume(
                     scratch.mkdir()
                 (scratch / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
                 _build_parts(plan, volume, scratch, only, result, say, counter)
-                if check_papers:
-                    say("checking the papers")
-                    report = check_volume(root, CheckOptions(), counter)
-                    (scratch / "report.json").write_text(render_json(report), encoding="utf-8")
-                    result.paper_errors = sum(
-                        paper.count(Severity.ERROR) for paper in report.papers
-                    )
-                    result.outputs["report"] = scratch / "report.json"
+                if report is not None:
+                    _write_report(report, scratch, result)
                 _swap(scratch, out)
             except BuildError as error:
                 # LaTeX runs in the scratch folder: a full or read-only disk stops it with its
@@ -139,6 +158,14 @@ def build_volume(
     }
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write_report(report: Report, scratch: Path, result: BuildResult) -> None:
+    (scratch / "report.json").write_text(render_json(report), encoding="utf-8")
+    counts = [paper.count(Severity.ERROR) for paper in report.papers]
+    result.paper_errors = sum(counts)
+    result.papers_with_errors = sum(1 for count in counts if count)
+    result.outputs["report"] = scratch / "report.json"
 
 
 def _build_parts(
