@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from conftest import BAD, FIXTURES, PAPERS, check_json
 from proceedings.check import CheckOptions, check_pdf
 from proceedings.checks import CheckedPaper, Violation, get_rule
 from proceedings.report import Finding
+from proceedings.venues import VenueRules
 
 FACTS = FIXTURES / "facts"
 CODES = (
@@ -103,22 +103,31 @@ def test_a4_paper_reported_with_size_and_pages() -> None:
     assert found["PAGESIZE001"].page == 1 and found["PAGESIZE001"].severity.value == "error"
 
 
-def _run(code: str, path: Path, **notes: Any) -> list[Violation]:
+def _run(code: str, path: Path, page_size: str = "letter") -> list[Violation]:
     rule = get_rule(code)
     assert rule is not None
-    paper = CheckedPaper(id=path.stem, path=path, track="long", page_limit=5, notes=dict(notes))
+    paper = CheckedPaper(
+        id=path.stem,
+        path=path,
+        track="long",
+        page_limit=5,
+        venue=VenueRules(page_size=page_size),
+    )
     return list(rule.check(paper))
 
 
-def test_expected_page_size_comes_from_the_notes() -> None:
+def test_expected_page_size_comes_from_the_venue() -> None:
     assert _run("PAGESIZE001", FACTS / "a4.pdf", page_size="a4") == []
     (letter_on_a4,) = _run("PAGESIZE001", FACTS / "clean.pdf", page_size="A4")
     assert letter_on_a4.message == (
         "page size is not A4 (595 x 842 pt): US Letter, 612 x 792 pt, on pages 1-2"
     )
+    # At an A4 venue the fix tells how to compile on A4, not on US Letter.
+    assert letter_on_a4.hint is not None and "a4paper" in letter_on_a4.hint
+    assert "Letter" not in letter_on_a4.hint
     assert _run("PAGESIZE001", FACTS / "clean.pdf", page_size="letter") == []
-    (unknown,) = _run("PAGESIZE001", FACTS / "clean.pdf", page_size="tabloid")
-    assert "unknown expected page size 'tabloid'" in unknown.message
+    # A size no one can compile on is the setting's fault (VOL018), not every paper's.
+    assert _run("PAGESIZE001", FACTS / "clean.pdf", page_size="tabloid") == []
 
 
 def test_page_size_option_of_the_cli() -> None:

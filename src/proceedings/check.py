@@ -24,21 +24,15 @@ from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
 from proceedings.text_quality import measurable
-from proceedings.volume import (
-    PAPERS_FILE,
-    VOLUME_FILE,
-    VenueRules,
-    VolumeSources,
-    is_file,
-    load_volume,
-)
+from proceedings.venues import Track, VenueRules, default_profile
+from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VolumeSources, is_file, load_volume
 from proceedings.volume import Paper as PaperMeta
 
 UNREADABLE_METADATA = "VOL001"
 TIME_LIMIT = "PDF004"
 READER_STOPPED = "PDF006"
 
-TRACK_LIMITS: dict[str, float] = {"long": 5, "tiny": 2}
+UNKNOWN_TRACK_LIMIT = 5.0  # a track no one defined: VOL006 reports it
 
 
 @dataclass(frozen=True)
@@ -47,9 +41,16 @@ class CheckOptions:
     page_limit: float | None = None  # overrides the track's limit
     names: HeadingNames = field(default_factory=HeadingNames)
     rules: Sequence[Rule] | None = None  # None: every registered rule
-    venue: VenueRules = field(default_factory=VenueRules)  # for loose PDFs; a volume has its own
+    # For loose PDFs, the default venue profile's; a volume has its own.
+    venue: VenueRules = field(default_factory=lambda: default_profile().rules)
+    tracks: tuple[Track, ...] = field(default_factory=lambda: default_profile().tracks)
     jobs: int = 1  # worker processes
     limits: Limits = field(default_factory=lambda: Limits(seconds=60, memory_bytes=1 << 30))
+
+    def track_limit(self, track_id: str) -> float:
+        """The page limit of the track called `track_id` in these options' tracks."""
+        track = next((track for track in self.tracks if track.id == track_id), None)
+        return track.page_limit if track is not None else UNKNOWN_TRACK_LIMIT
 
 
 Progress = Callable[[int, int], None]
@@ -73,6 +74,46 @@ def check_paths(
     """Check each PDF in `paths`; a file that fails never stops the others."""
     options = options or CheckOptions()
     return Report(papers=_run([_Task(path, options) for path in paths], options, progress))
+
+
+def check_with_volume(
+    paths: Iterable[Path],
+    root: Path,
+    options: CheckOptions | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check each PDF in `paths` against the venue rules and tracks of the volume in `root`.
+
+    A PDF that is one of the volume's papers is checked as `check_volume` checks it, against
+    its entry (title, authors, track); any other against the track `options.track` names.
+    The volume's own metadata is not reported: `check_volume` does that.
+    """
+    options = options or CheckOptions()
+    volume, _ = load_volume(root)
+    paper_options = volume_options(volume.venue, volume.tracks, options)
+    entries: dict[tuple[int, int], PaperMeta] = {}
+    for entry in volume.papers:
+        identity = _identity(entry.pdf) if entry.pdf is not None else None
+        if identity is not None:
+            entries[identity] = entry
+    tasks = []
+    for path in paths:
+        identity = _identity(path)
+        meta = entries.get(identity) if identity is not None else None
+        if meta is not None:
+            tasks.append(replace(volume_task(root, meta, paper_options), shown=str(path)))
+        else:
+            tasks.append(_Task(path, paper_options))
+    return Report(papers=_run(tasks, options, progress))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file `path` is (device and inode: the same file by any name), or None."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _run(tasks: list[_Task], options: CheckOptions, progress: Progress | None) -> list[PaperReport]:
@@ -120,7 +161,7 @@ def _stopped_why(task: _Task, why: str) -> str:
 def _stopped(task: _Task, code: str, message: str) -> PaperReport:
     rule = get_rule(code)
     assert rule is not None
-    limit = task.track_limit or TRACK_LIMITS.get(task.options.track, 5)
+    limit = task.track_limit or task.options.track_limit(task.options.track)
     report = PaperReport(
         id=task.paper_id or task.path.stem,
         file=task.shown or str(task.path),
@@ -143,29 +184,39 @@ def check_volume(
     rules = with_severities(options.rules or all_rules(), dict(volume.venue.severities))
     options = replace(options, rules=rules)
     files = _metadata_reports(sources, options)
-    paper_options = replace(
-        options,
-        names=options.names.with_extra(volume.venue.not_counted),
-        venue=volume.venue,
-    )
+    paper_options = volume_options(volume.venue, volume.tracks, options)
     tasks = []
     for meta in volume.papers:
         if meta.pdf is None or not is_file(meta.pdf):
             continue  # VOL007 and VOL008 name the entry in papers.yaml
-        track = volume.track(meta.track)
-        limit = track.page_limit if track is not None else TRACK_LIMITS.get(meta.track, 5)
-        tasks.append(
-            _Task(
-                meta.pdf,
-                replace(paper_options, track=meta.track),
-                paper_id=meta.id,
-                meta=meta,
-                track_limit=limit,
-                shown=str(root / meta.pdf_shown),
-            )
-        )
+        tasks.append(volume_task(root, meta, paper_options))
     papers = _run(tasks, options, progress)
     return Report(papers=papers, files=files)
+
+
+def volume_options(
+    venue: VenueRules, tracks: tuple[Track, ...], options: CheckOptions
+) -> CheckOptions:
+    """`options` for papers of a volume with this venue and these tracks."""
+    return replace(
+        options,
+        names=options.names.with_extra(venue.not_counted),
+        venue=venue,
+        tracks=tracks,
+        rules=with_severities(options.rules or all_rules(), dict(venue.severities)),
+    )
+
+
+def volume_task(root: Path, meta: PaperMeta, options: CheckOptions) -> _Task:
+    """The check of one paper of the volume in `root`, against its entry and its track."""
+    return _Task(
+        meta.pdf or root / meta.pdf_shown,
+        replace(options, track=meta.track),
+        paper_id=meta.id,
+        meta=meta,
+        track_limit=options.track_limit(meta.track),
+        shown=str(root / meta.pdf_shown),
+    )
 
 
 def _metadata_reports(sources: VolumeSources, options: CheckOptions) -> list[FileReport]:
@@ -197,7 +248,7 @@ def check_pdf(
     """Check one PDF. `meta` is its entry in a volume; `track_limit` its track's page limit."""
     limit = options.page_limit
     if limit is None:
-        limit = track_limit if track_limit is not None else TRACK_LIMITS.get(options.track, 5)
+        limit = track_limit if track_limit is not None else options.track_limit(options.track)
     paper = CheckedPaper(
         id=paper_id or path.stem,
         path=path,
@@ -205,10 +256,7 @@ def check_pdf(
         page_limit=limit,
         meta=meta,
         venue=options.venue,
-        notes={
-            "limit_from_option": options.page_limit is not None,
-            "page_size": options.venue.page_size,
-        },
+        notes={"limit_from_option": options.page_limit is not None},
     )
     report = PaperReport(
         id=paper.id, file=shown or str(path), track=options.track, page_limit=limit

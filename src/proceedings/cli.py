@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,7 +19,14 @@ from proceedings.build.pipeline import (
     PaperErrors,
     build_volume,
 )
-from proceedings.check import TRACK_LIMITS, CheckOptions, Progress, check_paths, check_volume
+from proceedings.check import (
+    CheckOptions,
+    Progress,
+    check_paths,
+    check_volume,
+    check_with_volume,
+    volume_options,
+)
 from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.openreview import (
     DEFAULT_TRACK_VALUES,
@@ -29,7 +38,15 @@ from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, PaperReport, Report, Severity, render_json, render_text
 from proceedings.reports import render_github, render_html, render_junit
-from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VenueRules, is_volume
+from proceedings.venues import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    VenueProfile,
+    describe_profile,
+    get_profile,
+    head_pattern_error,
+)
+from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume, load_volume
 
 FORMATS = {
     "text": render_text,
@@ -55,12 +72,26 @@ def cli() -> None:
     type=click.Path(exists=True, path_type=Path),
 )
 @click.option(
-    "--track",
-    type=click.Choice(sorted(TRACK_LIMITS)),
-    default="long",
+    "--venue",
+    "venue_name",
+    metavar="NAME",
+    default=DEFAULT_PROFILE,
     show_default=True,
-    help="Track of loose PDFs: long (5 pages) or tiny (2 pages). Papers in a volume use "
-    "their own track.",
+    help="The venue profile loose PDFs are checked against: its page size, layout, running "
+    "head, disclosure and tracks (`proceedings venues` lists them). Volumes use their own.",
+)
+@click.option(
+    "--volume",
+    "volume_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check loose PDFs against this volume's venue rules and tracks; a PDF that is one of "
+    "its papers also against its entry in papers.yaml (title, authors, track).",
+)
+@click.option(
+    "--track",
+    metavar="ID",
+    help="Track of loose PDFs, one of the venue's (or --volume's): long (5 pages) or tiny "
+    "(2 pages) at ICLR workshops. Default: long. Papers in a volume use their own track.",
 )
 @click.option(
     "--page-limit",
@@ -78,19 +109,18 @@ def cli() -> None:
 @click.option(
     "--running-head",
     metavar="TEXT",
-    help="The running head the venue expects on page 1 (or /regex/); a volume sets its own.",
+    help="The running head loose PDFs must carry on page 1 (or /regex/), in place of the venue's.",
 )
 @click.option(
     "--require-disclosure",
     is_flag=True,
-    help="Require the LLM-usage disclosure section (a volume sets this in volume.yaml).",
+    help="Require the LLM-usage disclosure section of loose PDFs (the icbinb-iclr2026 venue "
+    "does; a volume sets this in volume.yaml).",
 )
 @click.option(
     "--page-size",
     type=click.Choice(["letter", "a4"]),
-    default="letter",
-    show_default=True,
-    help="The venue's page size for loose PDFs; a volume sets its own.",
+    help="The page size of loose PDFs, in place of the venue's (letter at ICLR).",
 )
 @click.option(
     "--select",
@@ -135,12 +165,14 @@ def cli() -> None:
 )
 def check(
     files: tuple[Path, ...],
-    track: str,
+    venue_name: str,
+    volume_dir: Path | None,
+    track: str | None,
     page_limit: float | None,
     not_counted: tuple[str, ...],
     running_head: str | None,
     require_disclosure: bool,
-    page_size: str,
+    page_size: str | None,
     select: str | None,
     ignore: str | None,
     jobs: int,
@@ -161,26 +193,40 @@ def check(
     \b
     Example:
         proceedings check paper.pdf --track tiny
+        proceedings check paper.pdf --venue icbinb-iclr2026 --track tiny
+        proceedings check paper.pdf --volume papers
         proceedings check pdf/*.pdf --format json -o report.json
         proceedings check                 # the volume in ./papers
         proceedings check build/pmlr/icbinb-2026.bib references.bib
     """
     selected, ignored = _codes(select, "--select"), _codes(ignore, "--ignore")
+    if running_head is not None and (why := head_pattern_error(running_head)):
+        raise click.BadParameter(
+            f"{running_head!r} is not a regular expression ({why})", param_hint="--running-head"
+        )
     options = CheckOptions(
         rules=select_rules(selected, ignored) if selected or ignored else None,
         jobs=jobs,
         limits=Limits(seconds=timeout, memory_bytes=MEMORY_LIMIT),
-        track=track,
         page_limit=page_limit,
         names=HeadingNames().with_extra(not_counted),
-        venue=VenueRules(
-            page_size=page_size,
-            running_head=running_head,
-            disclosure_required=require_disclosure,
-        ),
     )
+    if volume_dir is not None:
+        options = _volume_venue(volume_dir, options, venue_name)
+    else:
+        options = _profile_venue(_profile(venue_name), options)
+    options = replace(options, track=_track(track, options))
+    changes: dict[str, Any] = {}
+    if running_head is not None:
+        changes["running_head"] = running_head
+    if require_disclosure:
+        changes["disclosure_required"] = True
+    if page_size is not None:
+        changes["page_size"] = page_size
+    options = replace(options, venue=replace(options.venue, **changes))
     show_progress = output_format == "text" and output is None and sys.stderr.isatty()
-    report = _check_inputs(files, options, _progress_bar if show_progress else None)
+    progress = _progress_bar if show_progress else None
+    report = _check_inputs(files, options, progress, volume_dir)
     _write(FORMATS[output_format](report), output)
     unreadable_metadata = any(item.unreadable for item in report.files if item.kind == "metadata")
     sys.exit(2 if unreadable_metadata else 1 if report.errors else 0)
@@ -439,6 +485,31 @@ def rules(code: str | None) -> None:
         click.echo(f"{item.code:<{width}}  {item.severity.value:<8} {item.name:<22} {item.summary}")
 
 
+@cli.command()
+@click.argument("name", required=False)
+def venues(name: str | None) -> None:
+    """List the venue profiles, or describe one.
+
+    A profile is what a venue checks beyond the page limit: the page size, the style's layout,
+    the running head, the LLM-usage disclosure and the tracks. `proceedings check --venue NAME`
+    checks loose PDFs against one; a volume names one as its base with `venue.profile` in
+    volume.yaml and sets what differs beside it.
+
+    \b
+    Example:
+        proceedings venues
+        proceedings venues icbinb-iclr2026
+    """
+    if name is not None:
+        for line in describe_profile(_profile(name, "NAME")):
+            click.echo(line)
+        return
+    width = max(len(item) for item in PROFILES)
+    for item in PROFILES.values():
+        default = " (default)" if item.name == DEFAULT_PROFILE else ""
+        click.echo(f"{item.name:<{width}}  {item.summary}{default}")
+
+
 def _codes(value: str | None, option: str) -> list[str]:
     codes = [code.strip() for code in (value or "").split(",") if code.strip()]
     unknown = unknown_codes(codes)
@@ -461,8 +532,50 @@ def _progress_bar(done: int, total: int) -> None:
     )
 
 
+def _profile(name: str, hint: str = "--venue") -> VenueProfile:
+    profile = get_profile(name)
+    if profile is None:
+        raise click.BadParameter(
+            f"no venue is called {name!r}; known: {', '.join(PROFILES)} "
+            "(`proceedings venues` describes them)",
+            param_hint=hint,
+        )
+    return profile
+
+
+def _profile_venue(profile: VenueProfile, options: CheckOptions) -> CheckOptions:
+    return replace(options, venue=profile.rules, tracks=profile.tracks)
+
+
+def _volume_venue(root: Path, options: CheckOptions, venue_name: str) -> CheckOptions:
+    if venue_name != DEFAULT_PROFILE:
+        raise click.UsageError("give --venue or --volume, not both: a volume names its venue")
+    if not is_volume(root):
+        raise click.BadParameter(
+            f"{root} is not a volume folder (no {PAPERS_FILE} or {VOLUME_FILE} in it)",
+            param_hint="--volume",
+        )
+    volume, _ = load_volume(root)
+    return volume_options(volume.venue, volume.tracks, options)
+
+
+def _track(track: str | None, options: CheckOptions) -> str:
+    known = [item.id for item in options.tracks]
+    if track is None:
+        return "long" if "long" in known or not known else known[0]
+    if track not in known:
+        raise click.BadParameter(
+            f"{track!r} is not a track of this venue; choose from {', '.join(known)}",
+            param_hint="--track",
+        )
+    return track
+
+
 def _check_inputs(
-    paths: tuple[Path, ...], options: CheckOptions, progress: Progress | None = None
+    paths: tuple[Path, ...],
+    options: CheckOptions,
+    progress: Progress | None = None,
+    volume_dir: Path | None = None,
 ) -> Report:
     """Check what was named: volume folders, folders of PDFs, PDFs; by default ./papers."""
     if not paths:
@@ -483,7 +596,10 @@ def _check_inputs(
             report.files.append(check_bib(path, options.rules))
         else:
             loose += _pdf_files(path)
-    report.papers += check_paths(loose, options, progress).papers
+    if volume_dir is not None:
+        report.papers += check_with_volume(loose, volume_dir, options, progress).papers
+    else:
+        report.papers += check_paths(loose, options, progress).papers
     return report
 
 

@@ -121,12 +121,14 @@ VOLUME_FILE = {
     "venue": Field(
         (dict,),
         items={
+            "profile": Field(TEXT),
             "page_size": Field(TEXT),
             "running_head": Field(TEXT),
             "not_counted": Field((list,)),
             "disclosure_required": Field((bool,)),
             "severities": Field((dict,)),
             "layout": Field((dict,), items=LAYOUT),
+            "supplementary_max_mb": Field(NUMBER, label="a size in MB above 0", positive=True),
         },
     ),
     "frontmatter": Field(

@@ -11,20 +11,25 @@ import datetime
 import math
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from proceedings.safe_read import file_kind
 from proceedings.texts import NameParts, split_name
+from proceedings.venues import (
+    PAGE_SIZES,
+    VenueProfile,
+    default_profile,
+    get_profile,
+    head_pattern_error,
+)
+from proceedings.venues import Track as Track  # re-exported: a volume's model
+from proceedings.venues import VenueRules as VenueRules
 from proceedings.yamlsource import YamlError, YamlSource, read_yaml
 
 VOLUME_FILE = "volume.yaml"
 PAPERS_FILE = "papers.yaml"
-DEFAULT_TRACKS: dict[str, tuple[str, float]] = {
-    "long": ("Long Papers", 5),
-    "tiny": ("Tiny Papers", 2),
-}
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,6 @@ class Author:
     email: str | None = None
     orcid: str | None = None
     openreview: str | None = None
-
-
-@dataclass(frozen=True)
-class Track:
-    id: str
-    title: str
-    page_limit: float
 
 
 @dataclass(frozen=True)
@@ -63,17 +61,6 @@ class Paper:
     supplementary: Path | None = None
     pmlr_key: str | None = None
     order: int | None = None
-
-
-@dataclass(frozen=True)
-class VenueRules:
-    page_size: str = "letter"
-    running_head: str | None = None
-    not_counted: tuple[str, ...] = ()
-    disclosure_required: bool = False
-    severities: tuple[tuple[str, str], ...] = ()  # (code or prefix, error|warning|info|off)
-    # `venue.layout` as written, (key, value) pairs; the LAYOUT rules read it. None: unset.
-    layout: tuple[tuple[str, Any], ...] | None = None
 
 
 @dataclass
@@ -144,8 +131,10 @@ def inside(root: Path, relative: str) -> Path | None:
 def build_volume(sources: VolumeSources) -> Volume:
     """The volume as far as the sources allow; problems are the volume rules' to report."""
     data = _mapping(sources.volume.data if sources.volume else None)
-    tracks = _tracks(data.get("tracks"))
-    venue = _venue(_mapping(data.get("venue")))
+    venue_data = _mapping(data.get("venue"))
+    profile = venue_profile(venue_data)
+    tracks = _tracks(data.get("tracks"), profile or default_profile())
+    venue = _venue(venue_data, profile)
     papers_data = _mapping(sources.papers.data if sources.papers else None).get("papers")
     papers = []
     for index, entry in enumerate(papers_data if isinstance(papers_data, list) else []):
@@ -272,9 +261,15 @@ def _optional(value: Any) -> str | None:
     return text or None
 
 
-def _tracks(value: Any) -> tuple[Track, ...]:
+def venue_profile(venue: dict[str, Any]) -> VenueProfile | None:
+    """The shipped profile `venue.profile` names, or None (none named, or unknown: VOL018)."""
+    name = venue.get("profile")
+    return get_profile(name) if isinstance(name, str) else None
+
+
+def _tracks(value: Any, profile: VenueProfile) -> tuple[Track, ...]:
     if not isinstance(value, list) or not value:
-        return tuple(Track(key, title, limit) for key, (title, limit) in DEFAULT_TRACKS.items())
+        return profile.tracks
     tracks = []
     for entry in value:
         if not isinstance(entry, dict) or not _text(entry.get("id")):
@@ -282,7 +277,8 @@ def _tracks(value: Any) -> tuple[Track, ...]:
         track_id = _text(entry.get("id"))
         limit = page_limit(entry.get("page_limit"))
         if limit is None:  # VOL003 reports it; the papers are still checked against a limit
-            limit = DEFAULT_TRACKS.get(track_id, ("", 5.0))[1]
+            known = profile.track(track_id)
+            limit = known.page_limit if known is not None else 5.0
         tracks.append(
             Track(
                 id=track_id,
@@ -326,28 +322,37 @@ def severity_code(value: Any) -> str | None:
     return value.strip().upper()
 
 
-def _venue(data: dict[str, Any]) -> VenueRules:
+def _venue(data: dict[str, Any], profile: VenueProfile | None) -> VenueRules:
+    """The venue's rules: the profile's, with what volume.yaml sets in their place. A value
+    that cannot be used (VOL003, VOL015, VOL018 report it) is not applied: a bad running-head
+    pattern checks no head, rather than failing every paper on it."""
+    rules = profile.rules if profile is not None else VenueRules()
+    changes: dict[str, Any] = {}
+    if "page_size" in data:
+        size = _text(data["page_size"]).lower().replace(" ", "")
+        size = {"usletter": "letter"}.get(size, size)
+        changes["page_size"] = size if size in PAGE_SIZES else ""
+    if "running_head" in data:
+        head = _optional(data["running_head"])
+        changes["running_head"] = head if head is None or head_pattern_error(head) is None else None
     names = data.get("not_counted")
-    return VenueRules(
-        page_size=_text(data.get("page_size")) or "letter",
-        running_head=_optional(data.get("running_head")),
-        not_counted=tuple(_text(name) for name in names if _text(name))
-        if isinstance(names, list)
-        else (),
-        disclosure_required=data.get("disclosure_required") is True,
-        layout=tuple((str(key), value) for key, value in data["layout"].items())
-        if isinstance(data.get("layout"), dict)
-        else None,
-        # An entry that is not a known rule and level is refused by VOL014, never applied.
-        severities=tuple(
+    if isinstance(names, list):
+        changes["not_counted"] = tuple(_text(name) for name in names if _text(name))
+    if isinstance(data.get("disclosure_required"), bool):
+        changes["disclosure_required"] = data["disclosure_required"]
+    if isinstance(data.get("layout"), dict):
+        changes["layout"] = tuple((str(key), value) for key, value in data["layout"].items())
+    if "severities" in data:
+        # An entry that is not a known rule and level is refused by VOL015, never applied.
+        changes["severities"] = tuple(
             (code, level)
             for code, level in (
                 (severity_code(key), severity_level(value))
                 for key, value in _mapping(data.get("severities")).items()
             )
             if code is not None and level is not None
-        ),
-    )
+        )
+    return replace(rules, **changes)
 
 
 def _paper(sources: VolumeSources, index: int, entry: Any) -> Paper | None:

@@ -12,6 +12,7 @@ from proceedings.pdf.structure import Heading, HeadingNames, Structure
 from proceedings.report import Severity
 from proceedings.text_quality import describe_pages
 from proceedings.texts import letters_key, match_key
+from proceedings.venues import is_head_pattern
 
 _REVIEW_HEAD = re.compile(r"^\s*under\s+review\s+as\s+a\s+(?:conference|workshop)\s+paper", re.I)
 _ANONYMOUS = (
@@ -116,35 +117,52 @@ def running_head(paper: CheckedPaper) -> Iterator[Violation]:
     """The running head of page 1 is not the one the venue expects.
 
     ## What it catches
-    When the volume names its running head (`venue.running_head` in volume.yaml, a string or
-    a `/regular expression/`), a page-1 head that differs: most often the main conference's
-    "Published as a conference paper at ICLR 2026" left in a workshop paper, or last year's.
+    When the venue names its running head (`venue.running_head` in volume.yaml, a string or
+    a `/regular expression/`; `--running-head`; the `icbinb-iclr2026` profile), a page-1 head
+    that differs: most often the main conference's "Published as a conference paper at ICLR
+    2026" left in a workshop paper, or last year's. Whatever head is expected, a head the venue
+    profile names as wrong is reported: `iclr2026-workshop`, the default for a PDF checked on
+    its own, names the main conference's head of ICLR 2026.
 
     ## Why it matters
     The head tells readers where the paper was published; a workshop paper claiming the main
     conference misleads them, and organizers are asked to correct it.
 
     ## Known problems
-    A review-mode head is reported by REVIEW001 instead.
+    A review-mode head is reported by REVIEW001 instead. Without an expected head, only the
+    heads the profile names are reported.
+
+    ## Example
+    `error HEAD001 page 1 the running head reads 'Published as a conference paper at ICLR
+    2026' (the main conference's head, in a workshop paper); expected 'I Can't Believe It's
+    Not Better Workshop @ ICLR 2026'`
 
     ## How to fix
     Change the running head in the style file or with its option.
 
     ## Options
-    `venue.running_head` in volume.yaml; `--running-head` for loose PDFs.
+    `venue.running_head` and `venue.profile` in volume.yaml; `--running-head` and `--venue`
+    for loose PDFs.
     """
     expected = paper.venue.running_head
     head = _running_head(paper.document)
-    if not expected or (head is not None and _REVIEW_HEAD.search(head.text)):
+    if head is not None and _REVIEW_HEAD.search(head.text):
         return
     found = head.text.strip() if head else ""
+    wrong = next((item for item in paper.venue.wrong_heads if item.found_in(found)), None)
+    if not expected:
+        if wrong is not None:
+            yield Violation(f"the running head reads {found!r} ({wrong.why})", page=1)
+        return
     if _head_matches(found, expected):
         return
     if not found:
         yield Violation(f"page 1 has no running head; expected {expected!r}", page=1)
         return
     detail = ""
-    if _MAIN_CONFERENCE_HEAD.search(found) and not _MAIN_CONFERENCE_HEAD.search(expected):
+    if wrong is not None:
+        detail = f" ({wrong.why})"
+    elif _MAIN_CONFERENCE_HEAD.search(found) and not _MAIN_CONFERENCE_HEAD.search(expected):
         detail = " (the main conference's head, in a workshop paper)"
     else:
         years_found, years_expected = set(_YEAR.findall(found)), set(_YEAR.findall(expected))
@@ -178,7 +196,8 @@ def disclosure_missing(paper: CheckedPaper) -> Iterator[Violation]:
     Add the section after the main text (it does not count toward the page limit).
 
     ## Options
-    `venue.disclosure_required` in volume.yaml; `--no-disclosure` for loose PDFs.
+    `venue.disclosure_required` in volume.yaml; `--require-disclosure` or `--venue icbinb-iclr2026`
+    for loose PDFs (the default venue does not require it).
     """
     if not paper.venue.disclosure_required or paper.structure is None:
         return
@@ -387,10 +406,10 @@ def _running_head(document: Document | None) -> Line | None:
 
 
 def _head_matches(found: str, expected: str) -> bool:
-    if len(expected) > 2 and expected.startswith("/") and expected.endswith("/"):
+    if is_head_pattern(expected):
         try:
             return re.search(expected[1:-1], found) is not None
-        except re.error:
+        except re.error:  # VOL018 refuses it in a volume; --running-head checks it first
             return False
     return match_key(found) == match_key(expected)
 

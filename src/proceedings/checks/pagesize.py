@@ -16,7 +16,7 @@ from proceedings.text_quality import page_ranges
 # How far a page may be from the expected size, in points, on each side.
 TOLERANCE_PT = 2.0
 
-# The sizes the venue may ask for: `paper.notes["page_size"]` names one (default "letter").
+# The sizes the venue may ask for (`venue.page_size`, default "letter").
 VENUE_SIZES: dict[str, tuple[str, float, float]] = {
     "letter": ("US Letter", 612.0, 792.0),
     "a4": ("A4", 595.276, 841.89),
@@ -34,6 +34,12 @@ KNOWN_SIZES: tuple[tuple[str, float, float], ...] = (
     ("JIS B5", 515.906, 728.504),
     ("Executive", 522.0, 756.0),
     ("Tabloid", 792.0, 1224.0),
+)
+
+
+A4_FIX = (
+    "Compile on A4: use the venue's style file unchanged, add `a4paper` to `\\documentclass` "
+    "(or `\\usepackage[a4paper]{geometry}`); check with `pdfinfo paper.pdf`."
 )
 
 
@@ -67,19 +73,22 @@ def page_size(paper: CheckedPaper) -> Iterator[Violation]:
     Use the venue's style file without changes; remove `a4paper` from `\\documentclass`, or
     add `\\usepackage[letterpaper]{geometry}`. Check the result with `pdfinfo paper.pdf`.
 
+    ## Example
+    `error PAGESIZE001 page 1 page size is not US Letter (612 x 792 pt): A4, 595 x 842 pt, on
+    pages 1-9`
+
     ## Options
-    The expected size is US Letter; a venue on A4 sets `page_size` to `a4` for the run (read
-    from the paper's notes, `letter` or `a4`). The tolerance is `TOLERANCE_PT` (2 pt).
+    The expected size is US Letter; a venue on A4 sets `venue.page_size: a4` in volume.yaml
+    (`--page-size a4` for loose PDFs), and the fix then says how to compile on A4. The
+    tolerance is `TOLERANCE_PT` (2 pt).
     """
     facts = facts_for(paper)
     if not facts.pages:
         return
-    wanted = str(paper.notes.get("page_size") or DEFAULT_SIZE).strip().lower().replace(" ", "")
+    wanted = paper.venue.page_size.strip().lower().replace(" ", "")
     wanted = {"usletter": "letter"}.get(wanted, wanted)
     if wanted not in VENUE_SIZES:
-        choices = " or ".join(VENUE_SIZES)
-        yield Violation(f"unknown expected page size {wanted!r}; use {choices}")
-        return
+        return  # a size no one can compile on: VOL018 reports the setting
     name, width, height = VENUE_SIZES[wanted]
     groups: dict[str, list[int]] = {}
     for page in facts.pages:
@@ -91,6 +100,7 @@ def page_size(paper: CheckedPaper) -> Iterator[Violation]:
     yield Violation(
         f"page size is not {name} ({_pt(width)} x {_pt(height)} pt): {found}",
         page=min(pages[0] for pages in groups.values()),
+        hint=None if wanted == DEFAULT_SIZE else A4_FIX,
     )
 
 

@@ -22,6 +22,7 @@ from proceedings.pmlr_ids import (
 from proceedings.report import Severity
 from proceedings.safe_read import ReadError, read_text
 from proceedings.texts import match_key
+from proceedings.venues import PAGE_SIZES, PROFILES, get_profile, head_pattern_error
 from proceedings.volume import (
     SEVERITY_LEVELS,
     Track,
@@ -29,6 +30,7 @@ from proceedings.volume import (
     author_parts,
     file_problem,
     inside,
+    page_limit,
     parse_date,
     published_problem,
     severity_code,
@@ -802,3 +804,128 @@ def template_override(sources: VolumeSources) -> Iterator[Violation]:
 
     for problem in override_problems(sources.root):
         yield Violation(problem)  # it names the file (and line) itself
+
+
+@rule(
+    "VOL018",
+    "bad-venue-setting",
+    Severity.ERROR,
+    fix="Give a setting proceedings can apply: a known `venue.profile` (`proceedings venues`), "
+    "`page_size: letter` or `a4`, a running head as text or a valid `/regular expression/`.",
+    subject="volume",
+)
+def bad_venue_setting(sources: VolumeSources) -> Iterator[Violation]:
+    """A `venue` setting in volume.yaml that cannot be applied, so it is not.
+
+    ## What it catches
+    A `venue.profile` that names no shipped venue profile; a `venue.page_size` other than
+    `letter` or `a4`; a `venue.running_head` written as a `/regular expression/` that does not
+    compile (`/ICLR [2026/`). Values of the wrong type are VOL003, `venue.severities` entries
+    VOL015, `venue.layout` LAYOUT003.
+
+    ## Why it matters
+    Replaced quietly, a bad setting fails every paper on a rule the author cannot satisfy (an
+    invalid head pattern matches no head) or checks nothing at all. The setting is reported
+    once, here, and not applied: papers are not checked against it.
+
+    ## Example
+    `error VOL018 volume.yaml:29 venue.running_head: '/I Can[t/' is not a valid regular
+    expression (unterminated character set at position 5); no running head is checked`
+
+    ## How to fix
+    Correct the value; `proceedings venues` lists the profiles.
+    """
+    source = sources.volume
+    data = source.data if source is not None else None
+    venue = data.get("venue") if isinstance(data, dict) else None
+    if source is None or not isinstance(venue, dict):
+        return
+    profile = venue.get("profile")
+    if isinstance(profile, str) and get_profile(profile) is None:
+        path: PathKey = ("venue", "profile")
+        yield _at(
+            source,
+            path,
+            f"{format_path(path)}: no venue profile is called {profile!r}; known: "
+            f"{', '.join(PROFILES)}",
+        )
+    size = venue.get("page_size")
+    if isinstance(size, str):
+        key = size.strip().lower().replace(" ", "")
+        if {"usletter": "letter"}.get(key, key) not in PAGE_SIZES:
+            path = ("venue", "page_size")
+            yield _at(
+                source,
+                path,
+                f"{format_path(path)}: {size!r} is not a page size proceedings checks "
+                f"({' or '.join(PAGE_SIZES)}); no page size is checked",
+            )
+    head = venue.get("running_head")
+    if isinstance(head, str):
+        why = head_pattern_error(" ".join(head.split()))
+        if why is not None:
+            path = ("venue", "running_head")
+            yield _at(
+                source,
+                path,
+                f"{format_path(path)}: {head!r} is not a valid regular expression ({why}); "
+                "no running head is checked",
+            )
+
+
+DEFAULT_SUPPLEMENTARY_MB = 100
+
+
+@rule(
+    "VOL019",
+    "supplementary-file",
+    Severity.ERROR,
+    fix="Put the supplementary file at the path given, make it smaller than the venue's limit, "
+    "or remove `supplementary:` from the paper's entry.",
+    subject="volume",
+)
+def supplementary_file(sources: VolumeSources) -> Iterator[Violation]:
+    """A paper's supplementary file is missing, not a regular file, or too large.
+
+    ## What it catches
+    A `supplementary:` path that names no file (deleted, renamed, a link to nothing), a folder
+    or a FIFO, or a file larger than the venue allows (`venue.supplementary_max_mb`, 100 MB
+    unless set). A path that leaves the volume is VOL008; a type PMLR does not take, VOL013.
+
+    ## Why it matters
+    The build writes a `supplementary` field only for a file it copies: a missing file would
+    silently drop the paper's supplementary material from PMLR, and PMLR refuses large files.
+
+    ## Example
+    `error VOL019 papers.yaml:31 papers[0].supplementary: 'supp/12.zip' does not exist`
+
+    ## How to fix
+    Copy the file into the volume folder at the path given, or shrink it.
+    """
+    limit_mb = _supplementary_limit(sources)
+    for index, entry, source in _papers(sources):
+        written = entry.get("supplementary")
+        if not isinstance(written, str) or not written.strip():
+            continue
+        path = inside(sources.root, written.strip())
+        if path is None:
+            continue  # VOL008
+        where: PathKey = ("papers", index, "supplementary")
+        problem = file_problem(path)
+        if problem is None:
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            if size > limit_mb * 1_000_000:
+                problem = f"is {size / 1_000_000:.0f} MB, over the venue's {limit_mb:g} MB"
+        if problem is not None:
+            yield _at(source, where, f"{format_path(where)}: {written.strip()!r} {problem}")
+
+
+def _supplementary_limit(sources: VolumeSources) -> float:
+    data = sources.volume.data if sources.volume is not None else None
+    venue = data.get("venue") if isinstance(data, dict) else None
+    value = venue.get("supplementary_max_mb") if isinstance(venue, dict) else None
+    limit = page_limit(value)  # a positive finite number, else None (VOL003 reports it)
+    return limit if limit is not None else DEFAULT_SUPPLEMENTARY_MB
