@@ -54,8 +54,14 @@ def test_wrong_year_is_named() -> None:
     assert "the year 2026 is not this volume's" in paper["findings"][0]["message"]
 
 
-def test_no_head_expected_means_no_head_rule() -> None:
-    assert "HEAD001" not in codes(RULES / "main_conference_head.pdf")
+def test_without_an_expected_head_only_the_venues_wrong_heads_are_reported() -> None:
+    # The default venue (ICLR 2026 workshops) expects no particular head but names the main
+    # conference's as wrong; a venue of its own head is judged by it alone.
+    assert "HEAD001" not in codes(PAPERS / "tiny_pass.pdf")
+    assert codes(RULES / "main_conference_head.pdf") == ["HEAD001"]
+    assert "HEAD001" not in codes(
+        RULES / "main_conference_head.pdf", "--running-head", "/conference paper at ICLR/"
+    )
 
 
 def test_missing_disclosure_when_required() -> None:

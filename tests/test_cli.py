@@ -64,7 +64,7 @@ def test_missing_file_is_a_usage_error() -> None:
 def test_unknown_track_is_a_usage_error() -> None:
     result = run_cli("check", PASSING, "--track", "short")
     assert result.exit_code == 2
-    assert "'short' is not one of" in result.output
+    assert "'short' is not a track of this venue; choose from long, tiny" in result.output
 
 
 def test_folder_without_pdfs_is_a_usage_error(tmp_path: Path) -> None:

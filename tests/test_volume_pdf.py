@@ -185,7 +185,8 @@ def test_long_steps_count_the_papers_they_have_done(tmp_path: Path) -> None:
         only=("frontmatter", "volume"),
         progress=steps.append,
         counter=lambda done, total: heard.append((done, total)),
+        allow_errors=True,  # three copies of one paper under other papers' titles
     )
-    # Copying into volume.pdf, then checking: each counts 1, 2, 3 of 3.
+    # Checking, then copying into volume.pdf: each counts 1, 2, 3 of 3.
     assert heard == [(1, 3), (2, 3), (3, 3)] * 2
-    assert steps.index("assembling volume.pdf") < steps.index("checking the papers")
+    assert steps.index("checking the papers") < steps.index("assembling volume.pdf")
