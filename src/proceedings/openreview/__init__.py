@@ -7,12 +7,14 @@ papers.yaml and its import record atomically.
 
 Accepted papers
     A note is accepted when `content.venueid` equals the venue id (`ImportOptions.venue_id`).
-    Without one, the venue id is the most common `venueid` of the export that does not end in
+    Without one, the venue id is the `venueid` of the export that does not end in
     `/Rejected_Submission`, `/Withdrawn_Submission`, `/Desk_Rejected_Submission` or
-    `/Submission` (still under review). A note with a venue label starting "Submitted to" is
-    never accepted (API v1 gave rejected papers the venue's own id and that label). A note
-    without `venueid` (older API v1 exports) is judged by its `venue` label alone: accepted
-    unless the label starts "Submitted to" or names a withdrawal or a rejection.
+    `/Submission` (still under review); an export with several such venue ids stops the import
+    (`VenueChoiceError`, listing each with its count) until one is chosen. A note with a venue
+    label starting "Submitted to" is never accepted (API v1 gave rejected papers the venue's own
+    id and that label). A note without `venueid` (older API v1 exports) is judged by its `venue`
+    label alone: accepted unless the label starts "Submitted to" or names a withdrawal or a
+    rejection.
 
 Tracks
     The value of `track_field`, then the venue label, is looked up in `track_values`: first a
@@ -57,6 +59,7 @@ from proceedings.openreview.model import (
     OpenReviewImportError,
     PaperChange,
     SkippedNote,
+    VenueChoiceError,
 )
 from proceedings.openreview.notes import notes_to_papers
 
@@ -70,6 +73,7 @@ __all__ = [
     "OpenReviewImportError",
     "PaperChange",
     "SkippedNote",
+    "VenueChoiceError",
     "import_openreview",
     "merge_papers",
     "notes_to_papers",

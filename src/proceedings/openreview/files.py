@@ -8,7 +8,7 @@ import re
 import secrets
 import stat
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from proceedings.openreview.model import (
     RECORD_SUFFIX,
     RECORD_VERSION,
     ImportOptions,
+    ImportResult,
     MergeResult,
     OpenReviewImportError,
 )
@@ -76,23 +77,34 @@ def record_text(record: Mapping[str, Mapping[str, Any]], venue_id: str | None) -
 def import_openreview(
     notes_path: Path, papers_yaml: Path, options: ImportOptions | None = None
 ) -> MergeResult:
-    """Import the accepted papers of an OpenReview export into papers.yaml.
+    """Import the accepted papers of an OpenReview export into papers.yaml (see `import_notes`)."""
+    return import_notes(read_notes(notes_path), str(notes_path), papers_yaml, options)
 
-    Writes papers.yaml and `papers.yaml.imported.json` only once everything that can fail
-    has run: the merge, the printout of the changes, and each file written in full to a
-    temporary file beside it; then the renames, papers.yaml first, so an interruption between
-    the two can only make a later import keep values, never overwrite hand edits. Files whose
-    content would not change are not touched. When papers.yaml had comments, which YAML
-    rewriting cannot keep, its previous text is saved as `papers.yaml.bak` first.
+
+def import_notes(
+    notes: Sequence[Mapping[str, Any]],
+    source: str,
+    papers_yaml: Path,
+    options: ImportOptions | None = None,
+    also_write: Callable[[ImportResult], Sequence[tuple[Path, str]]] | None = None,
+) -> MergeResult:
+    """Import the accepted papers among `notes` (read from `source`) into papers.yaml.
+
+    Writes papers.yaml and `papers.yaml.imported.json`, and the files `also_write` gives once
+    the venue id is known, only once everything that can fail has run: the merge, the printout
+    of the changes, and each file written in full to a temporary file beside it; then the
+    renames, papers.yaml first, so an interruption between the two can only make a later
+    import keep values, never overwrite hand edits. Files whose content would not change are
+    not touched. When papers.yaml had comments, which YAML rewriting cannot keep, its previous
+    text is saved as `papers.yaml.bak` first.
     """
-    notes = read_notes(notes_path)
     imported = notes_to_papers(notes, options)
     if not imported.papers:
         reasons = Counter(note.reason for note in imported.skipped)
         listed = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common(5))
         raise OpenReviewImportError(
-            f"{notes_path}: no accepted paper among {len(notes)} notes ({listed})",
-            str(notes_path),
+            f"{source}: no accepted paper among {len(notes)} notes ({listed or 'no notes'})",
+            source,
         )
     if not papers_yaml.parent.is_dir():
         raise OpenReviewImportError(
@@ -110,6 +122,7 @@ def import_openreview(
     )
     result.imported = imported
     result.warnings[:0] = imported.warnings
+    result.warnings += _archival_changes(result)
     result.lines()  # what the command prints after the writes must not fail after them
     writes: list[tuple[Path, bytes]] = []
     if result.changed:
@@ -124,8 +137,35 @@ def import_openreview(
     text = record_text(result.record, imported.venue_id)
     if previous is None or _read_text(record_file) != text:
         writes.append((record_file, text.encode("utf-8")))
+    for path, content in also_write(imported) if also_write else ():
+        if not path.is_file() or _read_text(path) != content:
+            writes.append((path, content.encode("utf-8")))
     _write_all(writes)
     return result
+
+
+def _archival_changes(result: MergeResult) -> list[str]:
+    """One warning per paper whose `archival` the import changes, or keeps against OpenReview:
+    it decides whether the paper is published."""
+    out: list[str] = []
+    for change in result.changes:
+        for item in change.updated:
+            if item.field == "archival":
+                out.append(
+                    f"paper {change.id}: archival changes from {_flag(item.old)} to"
+                    f" {_flag(item.new)}, as OpenReview now says; check that the authors chose so"
+                )
+        for item in change.kept:
+            if item.field == "archival":
+                out.append(
+                    f"paper {change.id}: archival stays {_flag(item.old)} as edited in"
+                    f" papers.yaml, though OpenReview says {_flag(item.new)}"
+                )
+    return out
+
+
+def _flag(value: Any) -> str:
+    return "absent" if value is None else str(value).lower()
 
 
 def _read_text(path: Path) -> str:

@@ -32,7 +32,17 @@ PAPER_KEYS = (
 )
 AUTHOR_KEYS = ("name", "given", "family", "affiliation", "email", "orcid", "openreview")
 # The fields an import fills; everything else in papers.yaml belongs to the organizers.
-IMPORTED_KEYS = ("id", "title", "authors", "abstract", "track", "archival", "openreview", "pdf")
+IMPORTED_KEYS = (
+    "id",
+    "title",
+    "authors",
+    "abstract",
+    "track",
+    "archival",
+    "openreview",
+    "pdf",
+    "supplementary",
+)
 REQUIRED_KEYS = frozenset({"id", "title", "authors", "abstract", "track", "archival"})
 
 DEFAULT_TRACK_VALUES: Mapping[str, str] = {"tiny": "tiny", "long": "long"}
@@ -55,6 +65,14 @@ class OpenReviewImportError(Exception):
         self.line = line
 
 
+class VenueChoiceError(OpenReviewImportError):
+    """The export holds accepted papers of several venues, and none was chosen."""
+
+    def __init__(self, message: str, counts: Mapping[str, int], path: str | None = None) -> None:
+        super().__init__(message, path)
+        self.counts = dict(counts)
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     venue_id: str | None = None  # None: infer from the export
@@ -63,6 +81,7 @@ class ImportOptions:
     default_track: str = "long"
     archival_field: str | None = None  # None: every paper archival
     archival_values: tuple[str, ...] = ()  # exact, case-insensitive; empty: yes / true / archival
+    supplementary_field: str | None = None  # content field of the supplementary file, if wanted
 
 
 @dataclass(frozen=True)

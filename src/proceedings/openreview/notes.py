@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from proceedings.openreview.download import supplementary_suffix
 from proceedings.openreview.model import (
     DEFAULT_ARCHIVAL_VALUES,
     NOT_ACCEPTED,
@@ -13,6 +14,7 @@ from proceedings.openreview.model import (
     ImportOptions,
     ImportResult,
     SkippedNote,
+    VenueChoiceError,
     _line,
     _paragraphs,
     _value,
@@ -97,14 +99,14 @@ def _venue_id(notes: Sequence[Any], options: ImportOptions) -> tuple[str | None,
     if not counts:
         return None, False, []
     (best, count), *others = counts.most_common()
-    warnings = []
     if others:
-        also = ", ".join(f"{venue_id} ({n})" for venue_id, n in others)
-        warnings.append(
-            f"accepted papers are those with venue id {best} ({count} notes); also seen: {also};"
-            " give the venue id to choose another"
+        listed = "; ".join(f"{venue_id} ({n} notes)" for venue_id, n in counts.most_common())
+        raise VenueChoiceError(
+            f"the export holds accepted papers of {len(counts)} venues: {listed}; give the"
+            " venue id of the volume with --venue-id",
+            counts,
         )
-    return best, True, warnings
+    return best, True, []
 
 
 def _venue_id_decision(venue_id: str) -> str | None:
@@ -181,6 +183,10 @@ def _entry(
     }
     if not forum:
         del entry["openreview"]
+    if options.supplementary_field:
+        source = _value(content, options.supplementary_field)
+        if isinstance(source, str) and source.strip():
+            entry["supplementary"] = f"supp/{paper_id}{supplementary_suffix(source)}"
     return entry, None
 
 
