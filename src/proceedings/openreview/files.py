@@ -25,6 +25,7 @@ from proceedings.openreview.model import (
     OpenReviewImportError,
 )
 from proceedings.openreview.notes import notes_to_papers
+from proceedings.openreview.review import review
 from proceedings.safe_read import ReadError, read_bytes
 
 
@@ -123,6 +124,7 @@ def import_notes(
     result.imported = imported
     result.warnings[:0] = imported.warnings
     result.warnings += _archival_changes(result)
+    result.warnings += _to_review(result, imported)
     result.lines()  # what the command prints after the writes must not fail after them
     writes: list[tuple[Path, bytes]] = []
     if result.changed:
@@ -162,6 +164,16 @@ def _archival_changes(result: MergeResult) -> list[str]:
                     f" papers.yaml, though OpenReview says {_flag(item.new)}"
                 )
     return out
+
+
+def _to_review(result: MergeResult, imported: ImportResult) -> list[str]:
+    """Text to review in the imported papers as papers.yaml will hold them: a name split by
+    hand there (`given` / `family`) is no longer in doubt."""
+    ids = {str(paper["id"]) for paper in imported.papers}
+    data = yaml.safe_load(result.text) or {}
+    entries = data.get("papers") if isinstance(data, dict) else None
+    kept = [e for e in entries or [] if isinstance(e, dict) and str(e.get("id")) in ids]
+    return review(kept)
 
 
 def _flag(value: Any) -> str:
