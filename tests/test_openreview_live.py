@@ -248,3 +248,23 @@ def test_ids_and_folders_that_lead_out_of_the_volume_are_not_written(
     assert "cannot be a file name" in results[0].message
     assert "leads out of the volume folder" in results[2].message
     assert list(outside.iterdir()) == [] and not (tmp_path / "evil.pdf").exists()
+
+
+def test_a_pdf_put_there_by_hand_is_kept(venue: Venue, server: str, volume: Path) -> None:
+    (volume / "pdf").mkdir()
+    corrected = (EXAMPLE / "pdf" / "64.pdf").read_bytes()  # another real PDF, sent by e-mail
+    (volume / "pdf" / "12.pdf").write_bytes(corrected)
+    code, output = live(volume, "--venue-id", VENUE, "--api-url", server, *FIRST_IMPORT, "--pdfs")
+    assert code == 0, output
+    assert "kept       pdf/12.pdf: not the file downloaded last" in output
+    assert (volume / "pdf" / "12.pdf").read_bytes() == corrected
+    assert not any(
+        params["id"] == "Hk7vQ2mRtA" for path, params in venue.requests if path == "/pdf"
+    )
+
+
+def test_a_venue_id_without_notes_is_one_message(server: str, volume: Path) -> None:
+    code, output = live(volume, "--venue-id", "ICLR.cc/2026/Workshop/ICBNB", "--api-url", server)
+    assert code == 1
+    assert "has no note with venue id ICLR.cc/2026/Workshop/ICBNB: check the venue id" in output
+    assert sorted(path.name for path in volume.iterdir()) == ["preface.md", "volume.yaml"]

@@ -440,7 +440,7 @@ def import_openreview_command(
             )
 
 
-DOWNLOAD_STATUSES = ("downloaded", "updated", "unchanged", "missing", "failed")
+DOWNLOAD_STATUSES = ("downloaded", "updated", "unchanged", "kept", "missing", "failed")
 
 
 def _import_venue(papers_yaml: Path, given: Given, pdfs: bool) -> ImportRun:

@@ -9,8 +9,9 @@ report while the other papers go on.
 A file is written to a temporary file in its folder and renamed into place once it is whole
 and checked, so an interrupted download leaves nothing behind. `papers.yaml.downloads.json`
 beside papers.yaml records, per file, the note's file reference (`/pdf/<hash>.pdf`) and the
-SHA-256 of what was written; a re-run fetches a file again only when the reference or the
-file on disk has changed, and leaves a file whose content did not change untouched.
+SHA-256 of what was written; a re-run fetches a file again only when the note's reference
+has changed. A file there that the import did not write (no record of it, or another
+content) was put there by hand and is kept, with a line saying so.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ SUPPLEMENTARY_FIELD = "supplementary_material"
 SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 
-Status = Literal["downloaded", "updated", "unchanged", "missing", "failed"]
+Status = Literal["downloaded", "updated", "unchanged", "kept", "missing", "failed"]
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,16 @@ def _one(client: Any, root: Path, job: FileJob, record: dict[str, dict[str, str]
     target = root / job.target
     present = target.is_file()
     known = record.get(job.target) or {}
-    same_source = known.get("source") == job.source
-    if present and same_source and _sha256(target) == known.get("sha256"):
+    current = _sha256(target) if present else ""
+    if present and current != known.get("sha256"):
+        # Not the file the import wrote last: put there by hand (a corrected camera-ready sent
+        # by e-mail), so it is the organizers' and stays.
+        return Downloaded(
+            job,
+            "kept",
+            "not the file downloaded last, so kept as it is; delete it to fetch OpenReview's",
+        )
+    if present and known.get("source") == job.source:
         return Downloaded(job, "unchanged", "already there, not fetched again")
     url, params = _request(client, job)
     target.parent.mkdir(exist_ok=True)
@@ -159,7 +168,7 @@ def _one(client: Any, root: Path, job: FileJob, record: dict[str, dict[str, str]
         return outcome
     temporary, digest = outcome
     try:
-        if present and _sha256(target) == digest:
+        if present and current == digest:
             record[job.target] = {"source": job.source, "sha256": digest}
             return Downloaded(job, "unchanged", "fetched; the same as the file already there")
         if present:

@@ -78,6 +78,11 @@ def import_venue(
     options = live.ClientOptions(api_url=api_url, retries=retries, backoff=backoff)
     client = live.connect(credentials(), options)
     notes = live.fetch_notes(client, venue_id, page_size)
+    if not notes:
+        raise OpenReviewImportError(
+            f"{api_url} has no note with venue id {venue_id}: check the venue id (the one of"
+            " the accepted papers, as in the venue's URL on OpenReview)"
+        )
     source = f"{api_url} (venue {venue_id})"
     merge = import_notes(
         notes, source, papers_yaml, resolved.options, _settings(resolved, papers_yaml)
