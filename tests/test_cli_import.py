@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -53,3 +54,73 @@ def test_bad_track_value_option_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "is not TEXT=TRACK" in result.output
+
+
+ARCHIVAL = (
+    "--archival-field",
+    "archival_option",
+    "--archival-value",
+    "Archival (published in PMLR)",
+)
+
+
+def archival_flags(path: Path) -> dict[str, bool]:
+    return {p["id"]: p["archival"] for p in yaml.safe_load(path.read_text())["papers"]}
+
+
+def test_reimport_without_options_keeps_every_archival_flag(tmp_path: Path) -> None:
+    target = tmp_path / "papers.yaml"
+    first = run_cli("import", "openreview", EXPORT, "--papers", target, *ARCHIVAL)
+    assert first.exit_code == 0, first.output
+    flags = archival_flags(target)
+    assert flags["12"] is False and flags["3"] is True
+    settings = yaml.safe_load((tmp_path / "papers.openreview.yaml").read_text())
+    assert settings["archival_field"] == "archival_option"
+    assert settings["venue_id"] == "ICLR.cc/2026/Workshop/ICBINB"
+
+    again = run_cli("import", "openreview", EXPORT, "--papers", target)
+    assert again.exit_code == 0, again.output
+    assert archival_flags(target) == flags
+    assert (
+        "options remembered in" in again.output
+        and "archival_field 'archival_option'" in again.output
+    )
+    assert again.output.strip().endswith("; unchanged.")
+
+
+def test_an_archival_flag_that_changes_is_named_paper_by_paper(tmp_path: Path) -> None:
+    target = tmp_path / "papers.yaml"
+    run_cli("import", "openreview", EXPORT, "--papers", target, *ARCHIVAL)
+    # The organizers decide that "Non-archival (workshop website only)" means archival after all.
+    changed = run_cli(
+        "import", "openreview", EXPORT, "--papers", target,
+        "--archival-value", "Non-archival (workshop website only)",
+    )  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    for paper in ("12", "24"):
+        assert f"warning: paper {paper}: archival changes from false to true" in changed.output
+    assert "warning: paper 3: archival changes from true to false" in changed.output
+    assert "archival_values: 'Non-archival (workshop website only)' replaces" in changed.output
+
+
+def test_an_export_of_several_venues_stops_with_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+    data = json.loads(EXPORT.read_text())
+    for note in data["notes"][:2]:
+        note["content"]["venueid"] = {"value": "ICLR.cc/2026/Conference"}
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps(data))
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    result = run_cli("import", "openreview", mixed, "--papers", volume / "papers.yaml")
+    assert result.exit_code == 2
+    assert "ICLR.cc/2026/Workshop/ICBINB (2 notes)" in result.output
+    assert "ICLR.cc/2026/Conference (2 notes)" in result.output
+    assert "--venue-id" in result.output and "Traceback" not in result.output
+    assert list(volume.iterdir()) == []
+
+    chosen = run_cli(
+        "import", "openreview", mixed, "--papers", volume / "papers.yaml",
+        "--venue-id", "ICLR.cc/2026/Workshop/ICBINB",
+    )  # fmt: skip
+    assert chosen.exit_code == 0, chosen.output
+    assert sorted(archival_flags(volume / "papers.yaml")) == ["12", "24"]

@@ -15,6 +15,7 @@ from proceedings.openreview import (
     ImportOptions,
     MergeResult,
     OpenReviewImportError,
+    VenueChoiceError,
     import_openreview,
     merge_papers,
     notes_to_papers,
@@ -210,21 +211,33 @@ def make_note(number: int, venue_id: str, **content: Any) -> dict[str, Any]:
     }
 
 
-def test_venue_id_is_the_most_common_one_that_is_not_a_rejection() -> None:
+def test_venue_id_is_the_one_that_is_not_a_rejection() -> None:
     notes = [make_note(n, f"{VENUE}/Rejected_Submission") for n in range(1, 6)]
     notes += [make_note(n, VENUE) for n in range(6, 9)]
-    notes += [make_note(9, "Other.cc/2026/Workshop"), make_note(10, f"{VENUE}/Submission")]
+    notes += [make_note(10, f"{VENUE}/Submission")]
     result = notes_to_papers(notes)
     assert result.venue_id == VENUE and result.venue_id_inferred
     assert [paper["id"] for paper in result.papers] == ["6", "7", "8"]
-    assert "Other.cc/2026/Workshop (1)" in result.warnings[0]
+    assert result.warnings == []
     reasons = {skipped.id: skipped.reason for skipped in result.skipped}
-    assert reasons["9"] == f"venue id Other.cc/2026/Workshop is not the accepted venue {VENUE}"
     assert reasons["10"].startswith("not decided")
 
-    chosen = notes_to_papers(notes, ImportOptions(venue_id="Other.cc/2026/Workshop"))
-    assert [paper["id"] for paper in chosen.papers] == ["9"]
+
+def test_accepted_papers_of_several_venues_stop_the_import_until_one_is_chosen() -> None:
+    notes = [make_note(n, VENUE) for n in range(1, 4)]
+    notes += [make_note(n, "Other.cc/2026/Conference") for n in range(4, 9)]
+    notes += [make_note(9, f"{VENUE}/Rejected_Submission")]
+    with pytest.raises(VenueChoiceError) as stopped:
+        notes_to_papers(notes)
+    assert stopped.value.counts == {"Other.cc/2026/Conference": 5, VENUE: 3}
+    assert "--venue-id" in str(stopped.value)
+    assert f"{VENUE} (3 notes)" in str(stopped.value)
+
+    chosen = notes_to_papers(notes, ImportOptions(venue_id=VENUE))
+    assert [paper["id"] for paper in chosen.papers] == ["1", "2", "3"]
     assert not chosen.venue_id_inferred
+    reasons = {skipped.id: skipped.reason for skipped in chosen.skipped}
+    assert reasons["4"] == f"venue id Other.cc/2026/Conference is not the accepted venue {VENUE}"
 
 
 def test_track_values_match_exactly_then_by_the_longest_contained_key() -> None:

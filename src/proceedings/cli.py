@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,16 @@ from proceedings.check import (
     volume_options,
 )
 from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
-from proceedings.openreview import (
-    DEFAULT_TRACK_VALUES,
-    ImportOptions,
-    OpenReviewImportError,
-    import_openreview,
+from proceedings.openreview import OpenReviewImportError, VenueChoiceError
+from proceedings.openreview.download import SUPPLEMENTARY_FIELD, Downloaded
+from proceedings.openreview.live import (
+    PUBLIC_API_URL,
+    Credentials,
+    LoginError,
+    credentials_from_environment,
 )
+from proceedings.openreview.run import ImportRun, import_file, import_venue
+from proceedings.openreview.settings import Given
 from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, PaperReport, Report, Severity, render_json, render_text
@@ -379,8 +384,16 @@ def import_group() -> None:
     """Import accepted papers into papers.yaml."""
 
 
+class _StopBeforeImport(click.ClickException):
+    """Nothing was read or written: the run needs another option, or other credentials."""
+
+    exit_code = 2
+
+
 @import_group.command(name="openreview")
-@click.argument("notes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "notes", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--papers",
     "papers_yaml",
@@ -389,7 +402,26 @@ def import_group() -> None:
     show_default=True,
     help="The papers.yaml to create or update.",
 )
-@click.option("--venue-id", help="Venue id of accepted papers (default: inferred from the export).")
+@click.option(
+    "--venue-id",
+    help="Venue id of the accepted papers, e.g. ICLR.cc/2026/Workshop/ICBINB. Without NOTES, "
+    "the papers are read from OpenReview itself.",
+)
+@click.option(
+    "--api-url",
+    help=f"OpenReview API (v2) to read from [default: {PUBLIC_API_URL}].",
+)
+@click.option("--pdfs", is_flag=True, help="Also download each accepted paper's PDF to pdf/.")
+@click.option(
+    "--supplementary",
+    "supplementary_field",
+    is_flag=False,
+    flag_value=SUPPLEMENTARY_FIELD,
+    default=None,
+    metavar="[FIELD]",
+    help=f"With --pdfs, also download the supplementary file (field {SUPPLEMENTARY_FIELD} "
+    "unless named) to supp/.",
+)
 @click.option("--track-field", metavar="FIELD", help="Content field that holds the track.")
 @click.option(
     "--track-value",
@@ -399,7 +431,7 @@ def import_group() -> None:
     help='Map a track field value or venue label to a track id, e.g. "Tiny Paper=tiny". '
     "Repeatable.",
 )
-@click.option("--default-track", default="long", show_default=True, help="Track when none matches.")
+@click.option("--default-track", help="Track when none matches [default: long].")
 @click.option(
     "--archival-field", metavar="FIELD", help="Content field that holds the archival choice."
 )
@@ -411,25 +443,35 @@ def import_group() -> None:
     help="A value of --archival-field that means archival (exact, any case). Repeatable.",
 )
 def import_openreview_command(
-    notes: Path,
+    notes: Path | None,
     papers_yaml: Path,
     venue_id: str | None,
+    api_url: str | None,
+    pdfs: bool,
+    supplementary_field: str | None,
     track_field: str | None,
     track_values: tuple[str, ...],
-    default_track: str,
+    default_track: str | None,
     archival_field: str | None,
     archival_values: tuple[str, ...],
 ) -> None:
-    """Turn an OpenReview notes export into papers.yaml, keeping hand edits.
+    """Import the accepted papers of an OpenReview venue into papers.yaml, keeping hand edits.
 
-    Only accepted papers are imported. On a re-import, fields edited by hand in papers.yaml
-    since the last import are kept; the others take OpenReview's values; papers no longer
-    accepted stay and are reported. What changed is printed paper by paper.
+    Without NOTES, the papers are read from the venue on OpenReview (credentials from
+    OPENREVIEW_USERNAME and OPENREVIEW_PASSWORD, or asked on a terminal); with --pdfs their
+    PDFs are downloaded too. With NOTES, an export of the venue's notes is read instead.
+
+    The options that decide what a paper becomes (venue id, track and archival fields and
+    values) are remembered beside papers.yaml at the first import and used by re-imports that
+    do not give them. On a re-import, fields edited by hand in papers.yaml since the last
+    import are kept; the others take OpenReview's values; papers no longer accepted stay and
+    are reported. What changed is printed paper by paper.
 
     \b
     Example:
-        proceedings import openreview notes.json --track-field track \\
-            --track-value "Tiny Paper=tiny" --archival-field archival --archival-value Yes
+        proceedings import openreview --venue-id ICLR.cc/2026/Workshop/ICBINB \\
+            --track-field track --track-value "Tiny Paper=tiny" \\
+            --archival-field archival --archival-value Yes --pdfs
     """
     mapping = {}
     for item in track_values:
@@ -437,24 +479,86 @@ def import_openreview_command(
         if not separator or not text.strip() or not track.strip():
             raise click.BadParameter(f"{item!r} is not TEXT=TRACK", param_hint="--track-value")
         mapping[text.strip()] = track.strip()
-    options = ImportOptions(
+    if notes is not None and (pdfs or api_url):
+        option = "--pdfs" if pdfs else "--api-url"
+        raise click.UsageError(
+            f"{option} reads from OpenReview itself: leave out the export file {notes}"
+        )
+    if supplementary_field and not pdfs:
+        raise click.UsageError("--supplementary downloads with --pdfs: give both")
+    given = Given(
         venue_id=venue_id,
         track_field=track_field,
-        track_values=mapping or dict(DEFAULT_TRACK_VALUES),
+        track_values=mapping,
         default_track=default_track,
         archival_field=archival_field,
         archival_values=archival_values,
+        supplementary_field=supplementary_field,
+        api_url=api_url,
     )
     try:
-        result = import_openreview(notes, papers_yaml, options)
+        if notes is not None:
+            run = import_file(notes, papers_yaml, given)
+        else:
+            run = _import_venue(papers_yaml, given, pdfs)
+    except (LoginError, VenueChoiceError) as error:
+        raise _StopBeforeImport(str(error)) from None
     except OpenReviewImportError as error:
         raise click.ClickException(str(error)) from None
+    result = run.merge
+    for note in run.notes:
+        click.echo(f"note: {note}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for line in result.lines():
         click.echo(line)
     where = "unchanged" if not result.changed else f"written to {papers_yaml}"
     click.echo(f"{result.summary()}; {where}.")
+    if pdfs:
+        for done in run.downloads:
+            click.echo(done.line())
+        counts: Counter[str] = Counter(done.status for done in run.downloads)
+        listed = ", ".join(f"{counts[status]} {status}" for status in DOWNLOAD_STATUSES)
+        click.echo(f"files: {listed}.")
+        if run.failed:
+            raise click.ClickException(
+                f"{len(run.failed)} of {len(run.downloads)} files could not be downloaded; run"
+                " the same command again to fetch only those"
+            )
+
+
+DOWNLOAD_STATUSES = ("downloaded", "updated", "unchanged", "kept", "missing", "failed")
+
+
+def _import_venue(papers_yaml: Path, given: Given, pdfs: bool) -> ImportRun:
+    """The live import, with a progress bar on a terminal and a password asked only there."""
+    terminal = sys.stdin.isatty() and sys.stderr.isatty()
+
+    def ask(question: str, hide: bool) -> str:
+        return str(click.prompt(question, hide_input=hide, err=True))
+
+    def credentials() -> Credentials:
+        return credentials_from_environment(ask if terminal else None)
+
+    bar: Any = None
+
+    def on_files(count: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and count:
+            bar = click.progressbar(length=count, label="downloading", file=sys.stderr)
+            bar.__enter__()
+
+    def on_file(item: Downloaded) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        return import_venue(
+            papers_yaml, given, credentials, pdfs=pdfs, on_file=on_file, on_files=on_files
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @cli.command()
