@@ -239,7 +239,7 @@ def check_pdf(
 
 def _inspect(paper: CheckedPaper, options: CheckOptions) -> None:
     paper.document = open_document(paper.path)
-    paper.facts = read_facts(paper.path)
+    paper.facts = read_facts(paper.path, copy=True)
     if measurable(paper.document):
         paper.structure = analyse(paper.document, options.names)
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.facts import facts_for
-from proceedings.pdf.pagetree import qpdf_pages
 from proceedings.report import Severity
 from proceedings.text_quality import (
     describe_pages,
@@ -214,10 +213,11 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     ## What it catches
     A page tree whose page count (`/Count`) does not match the pages it holds, a tree with a
     loop, or a page another reader refuses, so one reader shows pages another does not.
-    Broken merges and hand-edited files do this. The readers compared: PDFium (the checks), a
-    plain reading of the page tree, and qpdf (the build). Also a file whose pages qpdf lists
-    but the build cannot copy into the volume: the build makes its copy here, written
-    nowhere, so a file this rule passes is one the build takes.
+    Broken merges and hand-edited files do this. The readers compared: PDFium (the checks'
+    text) and qpdf (the build; it also reads the fonts and page boxes for the checks). Also a
+    file whose pages qpdf lists but the build cannot copy into the volume: the build makes its
+    copy here, from the same open and written nowhere, so a file this rule passes is one the
+    build takes.
 
     ## Why it matters
     What a reader shows is not what the checks measured, nor what the volume numbers: the
@@ -235,11 +235,11 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     document = paper.document
     assert document is not None
     shown = len(document.pages)
-    facts = facts_for(paper)
+    # qpdf read the file once, for the facts, its page count and the build's copy.
+    qpdf = facts_for(paper).qpdf
+    if qpdf is None:
+        return  # not opened at all: PDF001 says why
     counts = [f"PDFium finds {page_count(shown)}"]
-    if facts.problem is None and facts.pages and facts.page_count != shown:
-        counts.append(f"its page tree's own list {page_count(facts.page_count)}")
-    qpdf = qpdf_pages(paper.path)
     if qpdf.count is None:
         counts.append(f"qpdf (used by the build) cannot list them: {qpdf.problem}")
     elif qpdf.count != shown:
