@@ -143,8 +143,8 @@ def internal_error(paper: CheckedPaper) -> Iterator[Violation]:
     "PDF004",
     "time-limit",
     Severity.ERROR,
-    fix="Export the PDF again (flattening huge vector figures to images helps), or raise "
-    "`--timeout` if the machine is merely slow.",
+    fix="Export the PDF again; the message says what reading was doing when it was stopped. "
+    "Raise `--timeout` if the machine is merely slow.",
     needs_document=False,
 )
 def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
@@ -152,14 +152,20 @@ def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## What it catches
     A PDF whose reading does not finish within the per-paper time limit: a pathological file
-    (a decompression bomb, endless page trees) or one with enormous vector figures.
+    (a decompression bomb, endless page trees, thousands of damaged objects) or one with
+    enormous vector figures. The message names the step reading was in when it was stopped
+    (`reading the text layer of page 3`, `reading the fonts, figures and annotations of page
+    2 (qpdf)`, `making the build's copy of the pages (qpdf)`), so a slow figure is told apart
+    from a damaged structure.
 
     ## Why it matters
     One such file must not stall the check of a whole volume; PMLR's own processing is likely
     to choke on it too.
 
     ## How to fix
-    Export the PDF again; rasterise figures with millions of vector elements.
+    Export the PDF again. When the step is a page's text layer, rasterise that page's figures
+    with millions of vector elements; when it is the structure (qpdf), rewrite the file
+    (`qpdf paper.pdf fixed.pdf`) or export it again.
 
     ## Options
     `--timeout SECONDS` (60 by default).

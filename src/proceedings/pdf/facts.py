@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 from pikepdf import ObjectType
 
+from proceedings.parallel import set_step
+
 if TYPE_CHECKING:
     from proceedings.checks import CheckedPaper
 
@@ -301,6 +303,7 @@ class _FactsReader:
             )
         with pdf:
             try:
+                set_step("reading the document catalog (qpdf)")
                 facts = self._structure(pdf, facts)
             except RecursionError:
                 facts = replace(facts, problem="nests objects too deeply to be read")
@@ -311,6 +314,7 @@ class _FactsReader:
     def _qpdf(self, pdf: pikepdf.Pdf) -> QpdfView:
         """qpdf's own page list, then the build's copy (which may change `pdf`'s objects)."""
         try:
+            set_step("listing the pages with qpdf")
             count = len(pdf.pages)
         # Whatever qpdf or pikepdf raise on a damaged file (a C++ exception arrives as a
         # RuntimeError) means the same: the build cannot read it.
@@ -321,6 +325,7 @@ class _FactsReader:
         # Imported here: only a check that makes the build's copy needs the build's writer.
         from proceedings.build.volume_pdf import copy_problem_of
 
+        set_step("making the build's copy of the pages (qpdf)")
         return QpdfView(count, copy_problem=copy_problem_of(pdf, self.path))
 
     # -------------------------------------------------------------- encryption
@@ -361,6 +366,7 @@ class _FactsReader:
                 except Exception as error:  # noqa: BLE001
                     self.problems.append(f"its catalog cannot be read ({_describe(error)})")
             for number, page in enumerate(self._pages(root.get("/Pages")), start=1):
+                set_step(f"reading the fonts, figures and annotations of page {number} (qpdf)")
                 try:
                     pages.append(self._page_facts(number, page))
                     self._page_fonts(number, page)

@@ -24,6 +24,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from proceedings.parallel import set_step
+
 # A line-number ruler or a page number printed beside the text is separated from it by a
 # wide gap; a section number ("7 REFERENCES") by a narrow one.
 _MARGIN_GAP_PT = 18.0
@@ -192,6 +194,7 @@ def open_document(path: Path) -> Document:
     document = Document(path=path, pages=[], _pdf=pdf)
     try:
         for index in range(len(pdf)):
+            set_step(f"reading the text layer of page {index + 1}")
             page = pdf[index]
             textpage = page.get_textpage()
             document._textpages[index + 1] = textpage
