@@ -6,11 +6,13 @@ import os
 import signal
 import time
 
-from proceedings.parallel import Limits, Pool
+from proceedings.parallel import Limits, Pool, set_step
 
 
 def _work(item: int) -> str:
+    set_step(f"starting item {item}")
     if item == 3:
+        set_step("reading the text layer of page 3")
         time.sleep(30)  # a paper that hangs
     if item == 5:
         os.kill(os.getpid(), signal.SIGKILL)  # a crash in native code
@@ -19,8 +21,8 @@ def _work(item: int) -> str:
     return f"done {item}"
 
 
-def _timeout(item: int, seconds: float) -> str:
-    return f"timeout {item} after {seconds:g}"
+def _timeout(item: int, seconds: float, step: str) -> str:
+    return f"timeout {item} after {seconds:g} while {step}"
 
 
 def _crash(item: int, why: str) -> str:
@@ -36,7 +38,8 @@ def test_results_come_back_in_order_despite_hangs_and_crashes() -> None:
     results = pool.map(list(range(8)), progress=lambda done, total: seen.append(done))
     assert time.monotonic() - started < 20
     assert results[:3] == ["done 0", "done 1", "done 2"]
-    assert results[3] == "timeout 3 after 1.5"
+    # The step the stopped item was in, as it said last; not the step of an earlier item.
+    assert results[3] == "timeout 3 after 1.5 while reading the text layer of page 3"
     assert results[4] == "done 4"
     assert results[5].startswith("crash 5: the worker was killed by signal 9")
     assert results[6].startswith("crash 6") or results[6] == "done 6"

@@ -7,9 +7,9 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pikepdf
 import pytest
 from markupsafe import escape
-from pypdf import PdfReader, PdfWriter
 
 from conftest import BAD, PAPERS
 from proceedings.bib import check_bib
@@ -385,13 +385,11 @@ def test_html_fractional_limit_is_a_line_on_its_page() -> None:
 
 
 def test_html_long_paper_shows_the_first_pages_and_says_how_many_more(tmp_path: Path) -> None:
-    writer = PdfWriter()
-    for _ in range(3):
-        for pdf_page in PdfReader(OVER).pages:
-            writer.add_page(pdf_page)
     long_pdf = tmp_path / "long.pdf"
-    with long_pdf.open("wb") as handle:
-        writer.write(handle)
+    with pikepdf.new() as writer, pikepdf.open(OVER) as source:
+        for _ in range(3):
+            writer.pages.extend(source.pages)
+        writer.save(long_pdf)
     report = check_paths([long_pdf])
     assert report.papers[0].pages_total == 18
     section = _section_of(render_html(report), long_pdf)

@@ -18,7 +18,7 @@ from proceedings.checks import (
     run_rules,
     with_severities,
 )
-from proceedings.parallel import Limits, Pool
+from proceedings.parallel import Limits, Pool, set_step
 from proceedings.pdf.facts import read_facts
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
@@ -136,11 +136,13 @@ def _check_task(task: _Task) -> PaperReport:
     )
 
 
-def _timed_out(task: _Task, seconds: float) -> PaperReport:
+def _timed_out(task: _Task, seconds: float, step: str) -> PaperReport:
+    # The step the worker said it was in, so the message blames what was slow.
+    during = f" while {step}" if step else ""
     return _stopped(
         task,
         TIME_LIMIT,
-        f"{task.path.name} took longer than {seconds:g} s to read and was stopped",
+        f"{task.path.name} took longer than {seconds:g} s to read and was stopped{during}",
     )
 
 
@@ -274,6 +276,7 @@ def check_pdf(
         paper.internal_error = _describe_bug(error)
         report.unreadable = True
     try:
+        set_step("running the checks")
         report.findings.extend(run_rules(paper, options.rules or all_rules()))
     except Exception as error:  # noqa: BLE001
         paper.internal_error = _describe_bug(error)
@@ -286,9 +289,11 @@ def check_pdf(
 
 
 def _inspect(paper: CheckedPaper, options: CheckOptions) -> None:
-    paper.document = open_document(paper.path)
-    paper.facts = read_facts(paper.path)
+    set_step("opening the file")
+    paper.document = open_document(paper.path)  # says which page's text layer it reads
+    paper.facts = read_facts(paper.path, copy=True)  # says which step of the structure
     if measurable(paper.document):
+        set_step("finding the headings and the end of the main text")
         paper.structure = analyse(paper.document, options.names)
 
 

@@ -2,7 +2,8 @@
 
 A pool of forked workers takes items by index (they inherit the list at fork, so nothing but
 results crosses the pipe). The parent watches each worker's clock: an item that runs past the
-time limit gets its worker killed and replaced, and its result is what `on_timeout` says; a
+time limit gets its worker killed and replaced, and its result is what `on_timeout` says,
+given the step the work was in (what it last told `set_step`, in memory the parent reads); a
 worker that dies (killed by the memory limit, a crash in native code) is replaced the same
 way. Results come back in the order of the items, whatever order they finish in.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.sharedctypes
 import os
 import resource
 import signal
@@ -19,13 +21,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 # Set in the parent just before the workers fork; read by them.
 _WORK: tuple[Sequence[object], Callable[[object], object]] | None = None
+# In a worker: the bytes shared with the parent where `set_step` writes.
+_STEP: Any = None
+_STEP_BYTES = 200
+
+
+def set_step(words: str) -> None:
+    """Say what the work is doing now (`reading fonts`); an item stopped by the time limit is
+    reported with the last step it was in. Outside a worker it does nothing. Cheap: a copy
+    of a few bytes into memory the parent reads, no message."""
+    if _STEP is not None:
+        _STEP.value = words.encode("utf-8", "replace")[: _STEP_BYTES - 1]
 
 
 @dataclass
@@ -38,15 +51,19 @@ class Limits:
 class _Worker:
     process: BaseProcess
     connection: Connection
+    step: Any = None  # the bytes the worker's `set_step` writes
     item: int | None = None
     started: float = 0.0
+
+    def current_step(self) -> str:
+        return bytes(self.step.value).decode("utf-8", "replace") if self.step is not None else ""
 
 
 class Pool(Generic[Item, Result]):
     def __init__(
         self,
         work: Callable[[Item], Result],
-        on_timeout: Callable[[Item, float], Result],
+        on_timeout: Callable[[Item, float, str], Result],  # item, limit, step it was in
         on_crash: Callable[[Item, str], Result],
         jobs: int,
         limits: Limits,
@@ -74,6 +91,7 @@ class Pool(Generic[Item, Result]):
                 for worker in workers:
                     if worker.item is None and pending:
                         worker.item, worker.started = pending.pop(), time.monotonic()
+                        worker.step.value = b""
                         worker.connection.send(worker.item)
                 busy = [worker for worker in workers if worker.item is not None]
                 ready = multiprocessing.connection.wait(
@@ -93,7 +111,9 @@ class Pool(Generic[Item, Result]):
                         except (EOFError, OSError):
                             results[item] = self.on_crash(items[item], self._death(worker))
                     elif self._overdue(worker):
-                        results[item] = self.on_timeout(items[item], self.limits.seconds)
+                        results[item] = self.on_timeout(
+                            items[item], self.limits.seconds, worker.current_step()
+                        )
                     else:
                         continue
                     self._stop(worker)
@@ -118,12 +138,13 @@ class Pool(Generic[Item, Result]):
 
     def _start(self, context: multiprocessing.context.BaseContext) -> _Worker:
         parent, child = context.Pipe()
+        step = multiprocessing.sharedctypes.RawArray("c", _STEP_BYTES)
         process = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, self.limits.memory_bytes), daemon=True
+            target=_serve, args=(child, self.limits.memory_bytes, step), daemon=True
         )
         process.start()
         child.close()
-        return _Worker(process=process, connection=parent)
+        return _Worker(process=process, connection=parent, step=step)
 
     @staticmethod
     def _stop(worker: _Worker) -> None:
@@ -145,7 +166,9 @@ class Pool(Generic[Item, Result]):
         return f"the worker stopped with exit code {code}"
 
 
-def _serve(connection: Connection, memory_bytes: int) -> None:
+def _serve(connection: Connection, memory_bytes: int, step: Any) -> None:
+    global _STEP
+    _STEP = step
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     assert _WORK is not None

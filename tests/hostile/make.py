@@ -355,6 +355,116 @@ def blank_page_without_contents() -> bytes:
     )
 
 
+HOSTILE_FONTS = 4000  # font objects whose strings never close, all named by one page
+DEEP_TREE = 5000  # levels of page-tree nodes, and of figures drawing figures
+
+
+def _text_page(resources: bytes) -> bytes:
+    """A letter page drawing object 4, with `resources`."""
+    return (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources " + resources + b" >>"
+    )
+
+
+def comment_run_font(size: int = 600) -> bytes:
+    """About `size` bytes: a page whose font object is nothing but `% ` comment markers (one
+    line: a comment runs to the end of the line), the input that made a backtracking token
+    pattern exponential."""
+    head = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        _text_page(b"<< /Font << /F1 5 0 R >> >>"),
+        stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+    ]
+    fixed = len(pdf_file([*head, b""]))
+    return pdf_file([*head, b"% " * max(1, (size - fixed) // 2)])
+
+
+def unclosed_font_strings(count: int = HOSTILE_FONTS) -> bytes:
+    """A page naming `count` font objects, each opening a string that never closes: a reader
+    that looks for each string's end from where it starts reads the rest of the file each
+    time (quadratic)."""
+    names = b" ".join(b"/F%d %d 0 R" % (index, 5 + index) for index in range(count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        _text_page(b"<< /Font << " + names + b" >> >>"),
+        stream(b"BT /F0 12 Tf 72 720 Td (Hello) Tj ET"),
+    ]
+    objects += [b"<< /Type /Font /Subtype /Type1 /BaseFont (Never-closed" + b" x" * 20] * count
+    return pdf_file(objects)
+
+
+def deep_page_tree(depth: int = DEEP_TREE) -> bytes:
+    """One page under `depth` levels of page-tree nodes."""
+    first = 2  # node i + 1 is object first + i; the page comes after the last node
+    page = first + depth
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(depth):
+        parent = b"/Parent %d 0 R " % (first + level - 1) if level else b""
+        objects.append(
+            b"<< /Type /Pages %s/Kids [%d 0 R] /Count 1 >>" % (parent, first + level + 1)
+        )
+    objects.append(
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R >>"
+        % (page - 1, page + 1)
+    )
+    objects.append(stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"))
+    return pdf_file(objects)
+
+
+def cyclic_resources(depth: int = DEEP_TREE) -> bytes:
+    """A page whose figure draws two figures, each of which draws two more, `depth` deep,
+    and the last draws the first (a cycle): the figures reach each other by 2^depth paths,
+    and a walk that does not remember where it has been never ends."""
+    first = 5  # figure i is object first + i
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        _text_page(b"<< /XObject << /X0 %d 0 R >> >>" % first),
+        stream(b"q /X0 Do Q BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+    ]
+    for level in range(depth):
+        following = [first + (level + 1) % depth, first + (level + 2) % depth]
+        names = b" ".join(
+            b"/X%d %d 0 R" % (index, number) for index, number in enumerate(following)
+        )
+        objects.append(
+            stream(
+                b"",
+                b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] "
+                b"/Resources << /XObject << " + names + b" >> >> ",
+            )
+        )
+    return pdf_file(objects)
+
+
+def cyclic_page_tree() -> bytes:
+    """A page tree whose root lists itself and a node that lists the root again, besides
+    its one page."""
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R 5 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 5 0 R] /Count 1 >>",
+        ]
+    )
+
+
+def structure_cases() -> dict[str, bytes]:
+    """Structures that cost a careless reader exponential or quadratic time."""
+    return {
+        "structure_comment_font.pdf": comment_run_font(),
+        "structure_unclosed_strings.pdf": unclosed_font_strings(),
+        "structure_deep_page_tree.pdf": deep_page_tree(),
+        "structure_cyclic_resources.pdf": cyclic_resources(),
+        "structure_cyclic_page_tree.pdf": cyclic_page_tree(),
+    }
+
+
 def write_pdfs(folder: Path) -> dict[str, Path]:
     """Every hostile PDF, by name; `x.pdf` is a folder."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -367,6 +477,7 @@ def write_pdfs(folder: Path) -> dict[str, Path]:
         **page_tree_loops(),
         **deep_nesting(),
         **broken_encodings(),
+        **structure_cases(),
         "no_contents_page1.pdf": without_contents(),
         "no_contents_blank.pdf": blank_page_without_contents(),
         "blank_10000.pdf": blank_pages(),

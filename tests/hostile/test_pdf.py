@@ -73,6 +73,18 @@ OUTCOMES: dict[str, Outcome] = {
     "font_tounicode_array.pdf": ("as good",),
     "no_contents_page1.pdf": ("as good",),  # page 1 is blank; pages 2-5 are read
     "no_contents_blank.pdf": ("blank", 1),
+    # Structures that made a careless reader exponential or quadratic: each is read in a few
+    # milliseconds (`test_hostile_structures_are_read_at_once`), as one page of text whose
+    # end of the main text is not found (PAGE002); the page tree qpdf refuses is PDF005 too.
+    "structure_comment_font.pdf": ("read", 1, set()),
+    "structure_cyclic_resources.pdf": ("read", 1, set()),
+    "structure_cyclic_page_tree.pdf": ("read", 1, {"PDF005"}),
+    "structure_deep_page_tree.pdf": ("unreadable", {"PDF001"}, "page 1 cannot be read"),
+    # qpdf lists a dictionary's keys by parsing every value (it drops the nulls), and each
+    # string that never closes is scanned to the end of the file: about 10 s here, for the
+    # check and for the build alike. Read in full, or stopped by the time limit naming the
+    # step (`test_time_limit_names_the_step`).
+    "structure_unclosed_strings.pdf": ("slow", 1),
     "blank_10000.pdf": ("blank", make.BLANK_PAGES),
 }
 
@@ -85,6 +97,7 @@ FAMILIES = {
     "nested": "nested_",
     "font": "font_",
     "no_contents": "no_contents_",
+    "structure": "structure_",
     "empty": ("zero_bytes.pdf", "x.pdf"),
 }
 
@@ -108,6 +121,17 @@ def assert_outcome(name: str, paper: dict[str, Any]) -> None:
         assert paper["pages_total"] == 5 and paper["body_end"]["page"] == 5, (name, paper)
         assert [finding["code"] for finding in errors(findings)] == ["PDF005"], (name, findings)
         assert expected[1] in errors(findings)[0]["message"], findings
+    elif expected[0] in ("read", "slow"):
+        if expected[0] == "slow" and paper["status"] == "error" and codes == ["PDF004"]:
+            assert (
+                "while reading the fonts, figures and annotations of page 1"
+                in (findings[0]["message"])
+            ), findings
+            return
+        assert paper["pages_total"] == expected[1] and "INT001" not in codes, (name, findings)
+        wanted = expected[2] if expected[0] == "read" else set()
+        assert {finding["code"] for finding in errors(findings)} == wanted, (name, findings)
+        assert set(codes) - wanted <= {"PAGE002"}, (name, findings)
     elif expected[0] == "blank":
         assert paper["status"] == "pass" and paper["pages_total"] == expected[1], paper
         assert codes == ["PDF002"] and findings[0]["severity"] == "warning", findings
@@ -136,6 +160,9 @@ def run_beside_good(paths: list[Path], bound: float = BOUND) -> None:
     assert report["summary"]["papers"] == len(paths) + 1
 
 
+SLOW = {"structure_unclosed_strings.pdf"}
+
+
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_family_beside_a_good_paper(family: str, pdfs: dict[str, Path]) -> None:
     pattern = FAMILIES[family]
@@ -143,9 +170,40 @@ def test_family_beside_a_good_paper(family: str, pdfs: dict[str, Path]) -> None:
         name
         for name in pdfs
         if (name.startswith(pattern) if isinstance(pattern, str) else name in pattern)
+        and name not in SLOW
     )
     assert names
     run_beside_good([pdfs[name] for name in names])
+
+
+def test_hostile_structures_are_read_at_once(pdfs: dict[str, Path]) -> None:
+    """A 600-byte file whose font is a run of comment markers, a page tree 5,000 levels deep,
+    a cycle of figures reaching each other by 2^5000 paths, a page tree listing itself: each
+    is read in milliseconds (a fraction of a second on a slow machine). The bound is the
+    start of the command, the good paper and a second for each of the four, far below the
+    minutes a backtracking or path-following reader spends on one."""
+    names = [name for name in pdfs if name.startswith("structure_") and name not in SLOW]
+    assert len(names) == 4
+    assert pdfs["structure_comment_font.pdf"].stat().st_size <= 600
+    run_beside_good([pdfs[name] for name in sorted(names)], bound=10)
+
+
+def test_time_limit_names_the_step(pdfs: dict[str, Path]) -> None:
+    """A paper stopped by the time limit says which step reading was in (here qpdf parsing
+    4,000 damaged fonts), not a guess about figures; the good paper beside it passes."""
+    from hostile.runner import proceedings
+
+    slow = pdfs["structure_unclosed_strings.pdf"]
+    run = proceedings("check", "--timeout", "2", "--format", "json", slow, GOOD, bound=30)
+    papers = papers_by_file(run.report())
+    (finding,) = papers[str(slow)]["findings"]
+    assert finding["code"] == "PDF004", finding
+    assert finding["message"] == (
+        "structure_unclosed_strings.pdf took longer than 2 s to read and was stopped while "
+        "reading the fonts, figures and annotations of page 1 (qpdf)"
+    )
+    assert "figures" not in finding["hint"]
+    assert papers[str(GOOD)]["status"] == "pass"
 
 
 def test_truncated_at_twenty_offsets_are_all_covered(pdfs: dict[str, Path]) -> None:

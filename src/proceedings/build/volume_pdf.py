@@ -24,12 +24,15 @@ import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
-from proceedings.build.latex import run_latex
 from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
-from proceedings.build.plan import Plan
+
+if TYPE_CHECKING:  # `check` makes the build's copy of each paper (`copy_problem_of`) and
+    # needs neither LaTeX nor the plan
+    from proceedings.build.plan import Plan
 
 # Where the stamp's baseline stands: this far above the bottom edge, and where its right end
 # stands: this far in from the right edge.
@@ -62,6 +65,8 @@ def stamp_sheet(label: str = "", scratch: Path | None = None) -> bytes:
 
     LaTeX works in a folder inside `scratch` (the build's temporary folder) when given."""
     source = _STAMPS % {"label": label, "height": STAMP_HEIGHT_PT, "depth": STAMP_DEPTH_PT}
+    from proceedings.build.latex import run_latex
+
     return run_latex(source, engine="pdflatex", scratch=scratch)
 
 
@@ -341,6 +346,21 @@ def copy_problem(path: Path) -> str | None:
         volume.add(path, "paper")
     except VolumeError as error:
         return error.reason
+    return None
+
+
+def copy_problem_of(source: pikepdf.Pdf, path: Path) -> str | None:
+    """`copy_problem` of `path` already open as `source` (whose pages qpdf lists), so `check`
+    opens each paper once; the copy changes `source`'s objects, so it is the last use."""
+    writer = PdfWriter(Discard())
+    volume = _Volume(writer, writer.reserve())
+    volume.stamper = _Stamper(writer, _blank_sheet())
+    try:
+        volume._copy(source, "paper", None)
+    except VolumeError as error:
+        return error.reason
+    except Exception as error:  # noqa: BLE001 - as `_Volume.add` takes any reader failure
+        return _reason(error, path)
     return None
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.facts import facts_for
-from proceedings.pdf.pagetree import qpdf_pages
 from proceedings.report import Severity
 from proceedings.text_quality import (
     describe_pages,
@@ -144,8 +143,8 @@ def internal_error(paper: CheckedPaper) -> Iterator[Violation]:
     "PDF004",
     "time-limit",
     Severity.ERROR,
-    fix="Export the PDF again (flattening huge vector figures to images helps), or raise "
-    "`--timeout` if the machine is merely slow.",
+    fix="Export the PDF again; the message says what reading was doing when it was stopped. "
+    "Raise `--timeout` if the machine is merely slow.",
     needs_document=False,
 )
 def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
@@ -153,14 +152,20 @@ def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## What it catches
     A PDF whose reading does not finish within the per-paper time limit: a pathological file
-    (a decompression bomb, endless page trees) or one with enormous vector figures.
+    (a decompression bomb, endless page trees, thousands of damaged objects) or one with
+    enormous vector figures. The message names the step reading was in when it was stopped
+    (`reading the text layer of page 3`, `reading the fonts, figures and annotations of page
+    2 (qpdf)`, `making the build's copy of the pages (qpdf)`), so a slow figure is told apart
+    from a damaged structure.
 
     ## Why it matters
     One such file must not stall the check of a whole volume; PMLR's own processing is likely
     to choke on it too.
 
     ## How to fix
-    Export the PDF again; rasterise figures with millions of vector elements.
+    Export the PDF again. When the step is a page's text layer, rasterise that page's figures
+    with millions of vector elements; when it is the structure (qpdf), rewrite the file
+    (`qpdf paper.pdf fixed.pdf`) or export it again.
 
     ## Options
     `--timeout SECONDS` (60 by default).
@@ -214,10 +219,11 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     ## What it catches
     A page tree whose page count (`/Count`) does not match the pages it holds, a tree with a
     loop, or a page another reader refuses, so one reader shows pages another does not.
-    Broken merges and hand-edited files do this. The readers compared: PDFium (the checks), a
-    plain reading of the page tree, and qpdf (the build). Also a file whose pages qpdf lists
-    but the build cannot copy into the volume: the build makes its copy here, written
-    nowhere, so a file this rule passes is one the build takes.
+    Broken merges and hand-edited files do this. The readers compared: PDFium (the checks'
+    text) and qpdf (the build; it also reads the fonts and page boxes for the checks). Also a
+    file whose pages qpdf lists but the build cannot copy into the volume: the build makes its
+    copy here, from the same open and written nowhere, so a file this rule passes is one the
+    build takes.
 
     ## Why it matters
     What a reader shows is not what the checks measured, nor what the volume numbers: the
@@ -235,11 +241,11 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     document = paper.document
     assert document is not None
     shown = len(document.pages)
-    facts = facts_for(paper)
+    # qpdf read the file once, for the facts, its page count and the build's copy.
+    qpdf = facts_for(paper).qpdf
+    if qpdf is None:
+        return  # not opened at all: PDF001 says why
     counts = [f"PDFium finds {page_count(shown)}"]
-    if facts.problem is None and facts.pages and facts.page_count != shown:
-        counts.append(f"its page tree's own list {page_count(facts.page_count)}")
-    qpdf = qpdf_pages(paper.path)
     if qpdf.count is None:
         counts.append(f"qpdf (used by the build) cannot list them: {qpdf.problem}")
     elif qpdf.count != shown:

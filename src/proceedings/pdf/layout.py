@@ -14,7 +14,6 @@ grows downwards as a reader's eye does.
 from __future__ import annotations
 
 import ctypes
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from proceedings.parallel import set_step
 
 # A line-number ruler or a page number printed beside the text is separated from it by a
 # wide gap; a section number ("7 REFERENCES") by a narrow one.
@@ -193,6 +194,7 @@ def open_document(path: Path) -> Document:
     document = Document(path=path, pages=[], _pdf=pdf)
     try:
         for index in range(len(pdf)):
+            set_step(f"reading the text layer of page {index + 1}")
             page = pdf[index]
             textpage = page.get_textpage()
             document._textpages[index + 1] = textpage
@@ -241,24 +243,22 @@ def _why_unopenable(path: Path) -> tuple[str, str | None]:
     """Why PDFium refused `path`.
 
     PDFium's error code is global state that a previous file can leave behind (a PDF without
-    pages reports the last file's "password" error), so pypdf is asked instead.
+    pages reports the last file's "password" error), so qpdf is asked instead.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PyPdfError
+    import pikepdf
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its complaints become our message
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            # PDFium opens files whose user password is empty, so this one has a password.
-            return "is encrypted with a password", _PASSWORD_HINT
-        if len(reader.pages) == 0:
-            return "has no pages", _NO_PAGES_HINT
-    except DependencyError:
-        # pypdf wants a cipher library only to decrypt, so the file is encrypted.
+        # qpdf opens files whose user password is empty, as PDFium does.
+        with pikepdf.Pdf.open(path, inherit_page_attributes=False) as pdf:
+            if len(pdf.pages) == 0:
+                return "has no pages", _NO_PAGES_HINT
+    except pikepdf.PasswordError:
         return "is encrypted with a password", _PASSWORD_HINT
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError) as error:
-        return f"is damaged and cannot be opened ({error})", None
+    # Whatever qpdf raises on a damaged file (a C++ exception arrives as a RuntimeError).
+    except Exception as error:  # noqa: BLE001
+        text = str(error)
+        reason = text.rsplit("): ", 1)[-1] if "): " in text else text.split(": ", 1)[-1]
+        return f"is damaged and cannot be opened ({reason})", None
     return "is damaged and cannot be opened", None
 
 

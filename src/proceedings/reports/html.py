@@ -295,7 +295,7 @@ def _draw_all(items: Sequence[tuple[Path, list[int]]]) -> list[_Thumbnails]:
         return drawn
     pool: Pool[tuple[Path, list[int]], _Thumbnails] = Pool(
         work=_draw,
-        on_timeout=lambda item, seconds: _Thumbnails(
+        on_timeout=lambda item, seconds, step: _Thumbnails(
             note=f"The pages are not shown: drawing them took more than {seconds:g} s."
         ),
         on_crash=lambda item, why: _Thumbnails(note=f"The pages cannot be shown: {why}."),
