@@ -69,6 +69,11 @@ def unreadable_bib(bib: BibFile) -> Iterator[Violation]:
     Nothing else in the file can be checked. BibTeX itself reads bytes and lets wrong
     encodings through to the PDF as garbled accents, and PMLR's tools expect UTF-8.
 
+    ## Example
+    A reference list saved in Latin-1:
+
+        error BIB001 line 2 latin1.bib is not UTF-8 (byte 0xfc on line 2)
+
     ## How to fix
     Re-save the file as UTF-8 (most editors offer it under "Save with encoding"), or write
     accents as LaTeX (`K\\"{o}ller`) and keep the file ASCII.
@@ -107,6 +112,12 @@ def syntax_error(bib: BibFile) -> Iterator[Violation]:
     names the line where reading gave up. Entries inside `@comment{...}` are read and checked
     like the others, because BibTeX reads them (biber does not).
 
+    ## Example
+    A missing comma after a field:
+
+        error BIB002 line 23 entry `nocomma`, field `author`: text after the value: `title = {The
+        Title Is Swallowed by th...` (a missing comma or quotes?)
+
     ## How to fix
     Open the file at the line given and balance the braces and quotes of that entry; put a
     comma after every field; quote values with spaces in `{...}`.
@@ -137,6 +148,11 @@ def duplicate_key(bib: BibFile) -> Iterator[Violation]:
     ## Known problems
     Entries inside `@comment{...}` count: BibTeX reads them as if the comment were not there
     (biber skips them), so a copy "commented out" that way still clashes.
+
+    ## Example
+    Two entries with one key:
+
+        error BIB003 line 15 key `smith2020` is used again (first on line 1)
 
     ## How to fix
     Delete the copy, or rename one key and update the `\\cite` commands that mean it.
@@ -179,6 +195,12 @@ def duplicate_field(bib: BibFile) -> Iterator[Violation]:
     BibTeX uses the first and ignores the second with a warning; biber keeps one of them.
     The one printed may not be the one that was corrected.
 
+    ## Example
+    An entry merged from two exports:
+
+        warning BIB004 line 6 entry `smith2020` gives `title` again (first on line 3); BibTeX keeps
+        the first
+
     ## How to fix
     Delete the copy you do not want.
     """
@@ -215,6 +237,11 @@ def undefined_string(bib: BibFile) -> Iterator[Violation]:
     ## Known problems
     Macros defined in another .bib that the document loads first are reported; check the
     files together, or put the value in braces.
+
+    ## Example
+    An unquoted month:
+
+        error BIB005 line 16 entry `jones2021`, field `month`: `july` is not a defined @string
 
     ## How to fix
     Write the value in braces (`month = {July}`), or use the predefined three-letter month
@@ -253,6 +280,11 @@ def missing_field(bib: BibFile) -> Iterator[Violation]:
     itself, and a parent written before its child. biblatex's `@xdata` and `@set` entries are
     not works and need nothing. A `@misc` entry for a web page without a date is reported for
     its missing year even where that is on purpose.
+
+    ## Example
+    An article without its journal:
+
+        warning BIB006 line 1 `@article` entry `noJournal` lacks `journal`
 
     ## How to fix
     Complete the entry from the publisher's page or DBLP. An arXiv preprint is an
@@ -307,6 +339,12 @@ def duplicate_work(bib: BibFile) -> Iterator[Violation]:
     workshop version cited on purpose). Same titles with other first authors in other years
     ("Deep learning", LeCun et al. 2015 and Goodfellow et al. 2016) are taken as different
     works, so the same work with its authors mangled and its year changed is missed.
+
+    ## Example
+    A preprint cited a second time under another key and title:
+
+        warning BIB007 line 15 `transformer` has the same arXiv identifier `1706.03762` as
+        `vaswani2017arxiv` (line 1)
 
     ## How to fix
     Keep the entry of the published version, delete the other, and change the `\\cite`
@@ -392,6 +430,11 @@ def future_year(bib: BibFile) -> Iterator[Violation]:
     ## Known problems
     Next year is allowed, for accepted papers "to appear".
 
+    ## Example
+    A typo in a year:
+
+        error BIB008 line 5 entry `future` has year 2999, after 2027
+
     ## How to fix
     Give the year of the version cited.
     """
@@ -425,6 +468,11 @@ def malformed_year(bib: BibFile) -> Iterator[Violation]:
 
     ## Known problems
     `forthcoming` and `in press` are accepted by some biblatex styles; they are reported.
+
+    ## Example
+    A letter after the year:
+
+        warning BIB009 line 12 entry `letter` has year `2020a`, not four digits
 
     ## How to fix
     Give the four-digit year; move "to appear" or "in press" to `note`.
@@ -462,6 +510,12 @@ def malformed_doi(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     Styles turn the field into a link `https://doi.org/<doi>`: a prefixed DOI becomes a
     broken link, and a wrong one points to another paper or nowhere.
+
+    ## Example
+    A DOI exported as a link:
+
+        error BIB010 line 6 entry `url`: DOI `https://doi.org/10.1145/3292500.3330701` written with
+        a prefix (`https://doi.org/`)
 
     ## How to fix
     Keep only the DOI itself, starting with `10.`; put other links in `url`.
@@ -505,6 +559,12 @@ def malformed_arxiv_id(bib: BibFile) -> Iterator[Violation]:
     number of digits or from the future is a typical sign of a citation written from memory
     or made up.
 
+    ## Example
+    An identifier with a digit missing:
+
+        error BIB011 line 5 entry `fourDigits`: arXiv identifier `2305.1234` in `eprint`: 4 digits
+        after the dot; identifiers of 2023 have 5
+
     ## How to fix
     Copy the identifier from the paper's arXiv page.
     """
@@ -544,6 +604,12 @@ def arxiv_year_mismatch(bib: BibFile) -> Iterator[Violation]:
     ## Known problems
     An old paper posted to arXiv years after it was published, cited with its original year
     and the late identifier, is reported.
+
+    ## Example
+    An entry dated before its preprint:
+
+        warning BIB012 line 5 entry `tooEarly` has year 2019, but its arXiv identifier `2305.12345`
+        dates from 2023
 
     ## How to fix
     Compare the entry with the arXiv page and fix the year or the identifier.

@@ -46,6 +46,12 @@ def review_running_head(paper: CheckedPaper) -> Iterator[Violation]:
     A camera-ready paper published with "Under review" on every page looks unfinished and is
     sent back; it also means the author block and line numbers are probably still anonymous.
 
+    ## Example
+    A paper compiled without `\\iclrfinalcopy`:
+
+        error REVIEW001 page 1 the running head reads 'Under review as a workshop paper at ICLR
+        2026': the paper is in review mode
+
     ## How to fix
     Add `\\iclrfinalcopy` before `\\begin{document}` (or use the style's final option).
     """
@@ -65,6 +71,11 @@ def anonymous_authors(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## Why it matters
     A published paper without its authors' names is withdrawn and reissued.
+
+    ## Example
+    The same paper:
+
+        error REVIEW002 page 1 page 1 shows 'Anonymous authors' instead of the authors
 
     ## How to fix
     Compile the final version (`\\iclrfinalcopy`) with the real author block.
@@ -88,6 +99,11 @@ def line_numbers(paper: CheckedPaper) -> Iterator[Violation]:
     ## Why it matters
     Line numbers are for reviewers; in a published paper they are noise and show that the
     final mode was not used.
+
+    ## Example
+    The same paper:
+
+        error REVIEW003 page 1 line numbers in the margin on pages 1-5
 
     ## How to fix
     Compile the final version (`\\iclrfinalcopy`, or remove `\\linenumbers` / the `review`
@@ -133,9 +149,12 @@ def running_head(paper: CheckedPaper) -> Iterator[Violation]:
     heads the profile names are reported.
 
     ## Example
-    `error HEAD001 page 1 the running head reads 'Published as a conference paper at ICLR
-    2026' (the main conference's head, in a workshop paper); expected 'I Can't Believe It's
-    Not Better Workshop @ ICLR 2026'`
+    A workshop paper compiled with the main conference's head, checked with
+    `--venue icbinb-iclr2026`:
+
+        error HEAD001 page 1 the running head reads 'Published as a conference paper at ICLR 2026'
+        (the main conference's head, in a workshop paper); expected "I Can't Believe It's Not Better
+        Workshop @ ICLR 2026"
 
     ## How to fix
     Change the running head in the style file or with its option.
@@ -192,6 +211,11 @@ def disclosure_missing(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     A disclosure written as a sentence without a heading is not found.
 
+    ## Example
+    A paper without the section, checked with `--require-disclosure`:
+
+        error LLM001 no section discloses the use of LLMs (such as `LLM Usage`)
+
     ## How to fix
     Add the section after the main text (it does not count toward the page limit).
 
@@ -222,6 +246,12 @@ def disclosure_in_main_text(paper: CheckedPaper) -> Iterator[Violation]:
     ## Why it matters
     The disclosure does not count toward the page limit only when it follows the main text;
     inside it, it takes space the paper may need.
+
+    ## Example
+    A disclosure placed before the conclusion:
+
+        warning LLM002 page 1 the disclosure 'LLM USAGE' is inside the main text, which ends at
+        'REFERENCES'
 
     ## How to fix
     Move it after the conclusion, next to the acknowledgments or the references.
@@ -258,6 +288,11 @@ def unresolved_reference(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     A literal "??" after a space in the text (a quoted question) is reported too; after a
     word or punctuation ("really??", "etc...??") it is not.
+
+    ## Example
+    A `\\ref` to a label that does not exist:
+
+        error REF001 page 1 unresolved references on page 1, e.g. 'As Figure ?? shows, the gap clos'
 
     ## How to fix
     Compile again (LaTeX, BibTeX, LaTeX twice) and fix the labels and keys in the log's
@@ -310,6 +345,12 @@ def text_in_margin(paper: CheckedPaper) -> Iterator[Violation]:
     white or covered by an image is counted; a clip of another shape than a rectangle is
     taken as its bounding box. Margin notes left in by `todonotes` or `\\marginpar` are
     reported too: they are meant to be.
+
+    ## Example
+    A table wider than the text:
+
+        warning MARGIN001 page 1 text extends past the right edge of the text block by up to 33 pt
+        (0.46 in) on page 1
 
     ## How to fix
     Scale the table or figure to the text width, or break the long line.

@@ -34,6 +34,11 @@ def unreadable_pdf(paper: CheckedPaper) -> Iterator[Violation]:
     PMLR publishes the file as it is uploaded; a file that does not open is not published. No
     other check can run on it.
 
+    ## Example
+    An upload cut off halfway:
+
+        error PDF001 truncated.pdf is damaged and cannot be opened (Stream has ended unexpectedly)
+
     ## How to fix
     Compile the paper again and upload the new PDF. Remove any password: PMLR needs a file
     anyone can open.
@@ -63,6 +68,12 @@ def no_text_layer(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     An intentionally empty page (a blank page before an appendix) is not reported unless every
     page is blank; a page that holds only a figure is.
+
+    ## Example
+    A scanned paper:
+
+        warning PDF002 page 1 no page has a text layer (a scan or an image-only PDF); the main text
+        cannot be measured, so no page-limit verdict is given
 
     ## How to fix
     Upload the PDF that pdfLaTeX wrote, not a scan or an image export.
@@ -104,6 +115,12 @@ def garbled_text(paper: CheckedPaper) -> Iterator[Violation]:
     The end of the main text cannot be found in unreadable text, so no page-limit verdict is
     given; search engines and screen readers cannot read the paper either.
 
+    ## Example
+    A paper set in Type 3 fonts without a Unicode map:
+
+        warning PDF003 the text layer cannot be read (fonts without a Unicode mapping); the main
+        text cannot be measured, so no page-limit verdict is given
+
     ## How to fix
     Compile with pdfLaTeX and the standard Type 1 fonts; in figures, embed TrueType fonts.
     """
@@ -131,6 +148,12 @@ def internal_error(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## Why it matters
     The paper could not be checked completely; the other papers of the run still are.
+
+    ## Example
+    A rule that fails on a paper (here a bug put into PAGE001 to show it):
+
+        error INT001 internal error in rule PAGE001, a bug in proceedings: TypeError: 'NoneType'
+        object is not callable at pages.py:62
 
     ## How to fix
     Report it with the file that caused it. Meanwhile, check the paper by hand.
@@ -161,6 +184,11 @@ def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
     ## Why it matters
     One such file must not stall the check of a whole volume; PMLR's own processing is likely
     to choke on it too.
+
+    ## Example
+    A PDF of 10,000 pages, checked with `--timeout 0.5`:
+
+        error PDF004 blank_10000.pdf took longer than 0.5 s to read and was stopped
 
     ## How to fix
     Export the PDF again. When the step is a page's text layer, rasterise that page's figures
@@ -198,6 +226,12 @@ def reader_stopped(paper: CheckedPaper) -> Iterator[Violation]:
     A crash of the PDF library on a file that is merely unusual is reported here too; the
     message gives the signal or error so it can be told apart.
 
+    ## Example
+    A few megabytes that inflate to 4 GiB:
+
+        error PDF006 reading bomb.pdf was stopped: it needed more than the 1 GiB memory limit or
+        crashed the PDF library (the worker was killed by signal 6, SIGABRT)
+
     ## How to fix
     Export the PDF again from LaTeX; flatten or shrink figures that are enormous once
     uncompressed.
@@ -233,6 +267,13 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     Values of the wrong type that readers skip (a destination that is not a page, a box that
     is not four numbers) are not reported: the build takes them as PDFium does.
+
+    ## Example
+    A page tree whose `/Count` says 1 for its 2 pages:
+
+        error PDF005 the page tree is damaged: PDFium finds 1 page, its page tree's own list 2
+        pages, qpdf (used by the build) 2 pages; what readers show, what was checked and what the
+        volume would hold differ
 
     ## How to fix
     Let a repairing tool rewrite the file (`qpdf paper.pdf fixed.pdf` rebuilds the page tree),

@@ -61,6 +61,12 @@ def fonts_not_embedded(paper: CheckedPaper) -> Iterator[Violation]:
     of it is drawn; `pdffonts` counts the same way. A non-embedded Times-Roman on page 1 only
     is usually arXiv's identifier stamp, not the paper's own text (the message says so).
 
+    ## Example
+    A paper whose text and figure use fonts that are not embedded:
+
+        error FONT001 page 1 2 fonts are not embedded: Times-Roman (a standard-14 font) on pages
+        1-2; Helvetica (a standard-14 font) in a figure on page 2
+
     ## How to fix
     Compile with fonts embedded: with pdfLaTeX run `updmap-user --setoption
     pdftexDownloadBase14 true` and drop `\\pdfmapline` / `\\pdfmapfile` lines that unembed
@@ -104,6 +110,11 @@ def type3_fonts(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     Type 3 fonts drawn from outlines (matplotlib's) render well; they still cannot always be
     searched and are reported too. A warning, not an error: PMLR accepts them.
+
+    ## Example
+    A matplotlib figure saved with its default font type:
+
+        warning FONT002 page 4 a Type 3 font: DejaVuSans in a figure on pages 4, 6, 13, 15
 
     ## How to fix
     Matplotlib: `rcParams["pdf.fonttype"] = 42` before saving the figures. pdfLaTeX:

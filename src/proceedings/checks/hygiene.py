@@ -38,6 +38,12 @@ def encrypted(paper: CheckedPaper) -> Iterator[Violation]:
     A PDF that needs a password to open is reported by PDF001 instead. Encryption without any
     restriction is not reported.
 
+    ## Example
+    A PDF encrypted with printing and changes forbidden:
+
+        warning HYG001 the PDF is encrypted (AES-128) and forbids printing, modifying, adding
+        comments or filling forms, assembling pages; PMLR may not be able to process it
+
     ## How to fix
     Save an unencrypted copy (`qpdf --decrypt paper.pdf out.pdf`), or export again with no
     security settings.
@@ -76,6 +82,11 @@ def javascript(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     A script is reported where it is attached, whatever it does; an empty script is reported
     too.
+
+    ## Example
+    A form field that runs a script:
+
+        error HYG002 page 2 the PDF contains JavaScript: on page 2 (a form field)
 
     ## How to fix
     Remove form fields, buttons and animations (or use a static version), and compile again.
@@ -116,6 +127,12 @@ def embedded_files(paper: CheckedPaper) -> Iterator[Violation]:
     ## Known problems
     Embedded files that PDF/A-3 or ZUGFeRD workflows require are reported too.
 
+    ## Example
+    Files attached to the document and to a page:
+
+        warning HYG003 page 2 the PDF carries 2 embedded files: notes.txt (attached to the
+        document), data.csv (attached on page 2)
+
     ## How to fix
     Remove the attachments and upload the files as supplementary material.
     """
@@ -151,6 +168,11 @@ def file_too_large(paper: CheckedPaper) -> Iterator[Violation]:
     ## Why it matters
     Upload forms and PMLR's hosting limit file sizes; readers download every paper of the
     volume, and the volume PDF merges them all.
+
+    ## Example
+    A 51 MB PDF:
+
+        error HYG004 the PDF is 51.0 MB; the limit is 50 MB
 
     ## How to fix
     Save plots as vector PDF (or rasterise dense scatter plots at 300 dpi with matplotlib's

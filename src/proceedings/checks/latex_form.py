@@ -46,6 +46,12 @@ def not_ascii_latex(paper: CheckedPaper) -> Iterator[Violation]:
     Letters PMLR's abstract decoder leaves in braces (`{\\o}` shows as `{ø}` in an abstract)
     are not reported.
 
+    ## Example
+    An emoji in a title:
+
+        warning META003 papers.yaml:4 the title has characters with no LaTeX form: 🔁 (U+1F501); the
+        build leaves them out
+
     ## How to fix
     Rewrite the character, or give the author a `latin:` spelling ("Wang Fang") beside the
     name as printed ("王芳").

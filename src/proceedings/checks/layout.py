@@ -173,8 +173,10 @@ def text_block(paper: CheckedPaper) -> Iterator[Violation]:
     without a page filled with text (a one-page paper) is measured for its width only.
 
     ## Example
-    `text block 7.3 in x 9.7 in, the style's is 5.5 in x 9 in (it starts 0.6 in from the left,
-    the style's 1.5 in): the margins were changed`
+    A paper compiled with `\\usepackage[margin=0.6in]{geometry}`:
+
+        error LAYOUT001 text block 7.3 in x 9.7 in, the style's is 5.5 in x 9 in (it starts 0.6 in
+        from the left, the style's 1.5 in): the margins were changed
 
     ## How to fix
     Remove the package or commands that change the layout and compile with the style file
@@ -247,8 +249,10 @@ def body_type(paper: CheckedPaper) -> Iterator[Violation]:
     that type as its body.
 
     ## Example
-    `body text 9 pt on 9.4 pt lines, the style's is 10 pt on 11 pt: the type size and the
-    line spacing were reduced`
+    A body set in `\\small` with `\\linespread{0.93}`:
+
+        error LAYOUT002 body text 9 pt on 9.3 pt lines, the style's is 10 pt on 11 pt: the type size
+        and the line spacing were reduced
 
     ## How to fix
     Remove the command that shrinks the body text and compile with the style's normal size;
@@ -298,7 +302,10 @@ def layout_setting(sources: VolumeSources) -> Iterator[Violation]:
     a squeezed paper would pass unnoticed.
 
     ## Example
-    `venue.layout.profile 'iclr2025' is not a known layout; known: iclr2026`
+    A volume.yaml with `venue: {layout: {profile: iclr2025}}`:
+
+        error LAYOUT003 volume.yaml:34 venue.layout.profile 'iclr2025' is not a known layout; known:
+        iclr2026
 
     ## How to fix
     Use a known profile, or write each length as a number of points.

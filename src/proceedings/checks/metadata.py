@@ -46,6 +46,13 @@ def title_mismatch(paper: CheckedPaper) -> Iterator[Violation]:
     A title whose PDF version has math typeset differently (`$\\alpha$` against α) may be
     reported. On a page without an abstract heading, the top half of the page is searched.
 
+    ## Example
+    papers.yaml lost a word of the title:
+
+        error META001 page 1 title 'Asking Twice Does Not Help: Self-Correction in Code Repair' is
+        not on the PDF's first page; the PDF's title reads 'Asking Twice Does Not Help: Intrinsic
+        Self-Correction in Code Repair'
+
     ## How to fix
     Correct whichever of the two is out of date.
     """
@@ -94,6 +101,12 @@ def author_missing(paper: CheckedPaper) -> Iterator[Violation]:
     affiliation in the names' face that has no word of an institution's name ("Google
     DeepMind" beside "University") may be taken for a name. A single-word name printed
     without its author in papers.yaml is not seen.
+
+    ## Example
+    papers.yaml names another person than the PDF:
+
+        error META002 page 1 author 3 'Kwame Asante' is not on the PDF's first page; it prints
+        'Kwame Mensah' instead, who is not in papers.yaml
 
     ## How to fix
     Correct the author's name in papers.yaml or in the PDF, or add the missing author.
@@ -161,7 +174,10 @@ def spelt_differently(paper: CheckedPaper) -> Iterator[Violation]:
     person.
 
     ## Example
-    papers.yaml has `name: Hardik Sailor`; page 1 prints "Hardik B. Sailor".
+    papers.yaml gives a middle initial the PDF does not print:
+
+        warning META004 page 1 author 3 'Kwame A. Mensah' is printed 'Kwame Mensah' on the PDF's
+        first page
 
     ## How to fix
     Write the name in papers.yaml as the author wants it published; PMLR shows no other.
@@ -213,9 +229,10 @@ def author_order(paper: CheckedPaper) -> Iterator[Violation]:
     authors with the same name cannot be told apart.
 
     ## Example
-    papers.yaml lists "Ada Example, Ben Sample"; page 1 prints "Ben Sample, Ada Example":
-    `authors printed in another order: papers.yaml 'Ada Example, Ben Sample', the PDF 'Ben
-    Sample, Ada Example'`.
+    papers.yaml swaps the two authors of a paper that prints them on one line:
+
+        error META005 page 1 authors printed in another order: papers.yaml 'Daniel Okoro, Sara
+        Lindgren', the PDF 'Sara Lindgren, Daniel Okoro'
 
     ## How to fix
     Reorder the authors in papers.yaml, or in the paper's source.

@@ -36,6 +36,12 @@ def page_limit(paper: CheckedPaper) -> Iterator[Violation]:
     message says so; rule PAGE002 explains why. A heading the checker does not know can be
     added with `--not-counted NAME`.
 
+    ## Example
+    References starting 40% down page 6 of a long paper:
+
+        error PAGE001 page 6 main text runs to 5.40 pages; the long-paper limit is 5 (REFERENCES
+        starts on page 6, 40% down)
+
     ## How to fix
     Shorten the main text, or move material after the references into an appendix, which does
     not count.
@@ -87,6 +93,12 @@ def body_end_not_found(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## Known problems
     A reference list without any heading, or a heading with an unusual name, is not found.
+
+    ## Example
+    A paper whose references have no heading:
+
+        warning PAGE002 no end of the main text found (no references, appendix or other trailing
+        heading); the whole PDF (4 pages) is counted
 
     ## How to fix
     Use the style's own references heading. If your trailing section has another name, pass it

@@ -69,13 +69,15 @@ def page_size(paper: CheckedPaper) -> Iterator[Violation]:
     A landscape page made by swapping the media box's width and height (rather than by
     rotating the page) is reported as `US Letter landscape`.
 
+    ## Example
+    A paper compiled on A4:
+
+        error PAGESIZE001 page 1 page size is not US Letter (612 x 792 pt): A4, 595 x 842 pt, on
+        pages 1-2
+
     ## How to fix
     Use the venue's style file without changes; remove `a4paper` from `\\documentclass`, or
     add `\\usepackage[letterpaper]{geometry}`. Check the result with `pdfinfo paper.pdf`.
-
-    ## Example
-    `error PAGESIZE001 page 1 page size is not US Letter (612 x 792 pt): A4, 595 x 842 pt, on
-    pages 1-9`
 
     ## Options
     The expected size is US Letter; a venue on A4 sets `venue.page_size: a4` in volume.yaml
@@ -127,6 +129,11 @@ def rotated_pages(paper: CheckedPaper) -> Iterator[Violation]:
     A landscape page made on purpose for a wide table is reported too; if the venue accepts
     it, ignore this warning for that paper.
 
+    ## Example
+    A page turned in a viewer and saved:
+
+        warning PAGESIZE002 page 2 page 2 is rotated by 90 degrees
+
     ## How to fix
     Fit the table or figure to the text width, or use `sidewaystable` (from `rotating`), which
     turns the content but not the page. For a page turned by a viewer, turn it back and save.
@@ -165,6 +172,11 @@ def crop_box(paper: CheckedPaper) -> Iterator[Violation]:
     the media box: margins, running heads or page numbers end up in different places than
     the author saw, and text outside the crop box is hidden on screen yet still in the file
     (searchable, extractable, and sometimes not meant to be published).
+
+    ## Example
+    A page cropped in a viewer:
+
+        warning PAGESIZE003 page 2 crop box 576 x 756 pt inside the media box 612 x 792 pt on page 2
 
     ## How to fix
     Upload the PDF LaTeX wrote, not a cropped copy. To make the visible area the page, run

@@ -87,6 +87,12 @@ def proceedings_field(bib: BibFile) -> Iterator[Violation]:
     PMLR builds the volume's page, citation data and listing from these fields; the volume
     cannot be published without them.
 
+    ## Example
+    A volume file without some of PMLR's fields:
+
+        error PMLR001 line 2 `@Proceedings` `icbinb-2026` lacks `name`, `address`,
+        `conference_number`
+
     ## How to fix
     Fill in the missing fields; keep one `@Proceedings` entry per volume file.
 
@@ -134,6 +140,11 @@ def date_format(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     PMLR reads these fields as ISO dates for the volume's listing and citation data.
 
+    ## Example
+    A date written out:
+
+        error PMLR002 line 9 `start` is `April 27, 2026`, not a date `YYYY-MM-DD`
+
     ## How to fix
     Write each date as `YYYY-MM-DD`.
     """
@@ -170,6 +181,11 @@ def date_order(bib: BibFile) -> Iterator[Violation]:
 
     ## Why it matters
     The dates are printed on the volume's page and go into every citation of its papers.
+
+    ## Example
+    The dates of the workshop swapped:
+
+        error PMLR003 line 10 the workshop ends (2026-04-27) before it starts (2026-04-28)
 
     ## How to fix
     Fix the typo, usually a month or a year.
@@ -209,6 +225,11 @@ def paper_field(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     PMLR's page for the paper shows these fields; without them the volume is sent back.
 
+    ## Example
+    A paper without its page range:
+
+        error PMLR004 line 23 paper `rahman26a` lacks `pages`
+
     ## How to fix
     Fill in the fields from the camera-ready paper.
     """
@@ -243,6 +264,11 @@ def paper_key(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     The key names the paper's PDF (`<key>.pdf`) and its page on the PMLR site; such keys
     break links and uploads.
+
+    ## Example
+    A key with an accented letter:
+
+        error PMLR005 line 18 key `köller26a` is not ASCII
 
     ## How to fix
     Spell the family name in ASCII (`koller26a`) and keep to letters and digits.
@@ -283,6 +309,12 @@ def key_style(bib: BibFile) -> Iterator[Violation]:
     PMLR's own volumes follow this form, and readers and tools guess paper URLs from it;
     a key naming the wrong author or year suggests that fields were copied from another
     entry or volume.
+
+    ## Example
+    A key naming another author:
+
+        warning PMLR006 line 46 key `simran26a` does not start with the first author's family name
+        `Kaur` (e.g. `kaur26a`)
 
     ## How to fix
     Rename the key (and its PDF) to the first author's family name, the year and `a`; use
@@ -344,6 +376,11 @@ def name_list(bib: BibFile) -> Iterator[Violation]:
     BibTeX reads `Tran, Dung,` as family name "Tran", suffix "Dung" and no given name; the
     published volume then lists a garbled name, as happened in PMLR volume 296.
 
+    ## Example
+    A comma after a given name:
+
+        error PMLR007 line 20 author `Tran, Dung,` of `mitra26a` ends with a comma
+
     ## How to fix
     Remove the stray comma or `and`; separate names with ` and ` only.
     """
@@ -387,6 +424,12 @@ def unicode_name(bib: BibFile) -> Iterator[Violation]:
     PMLR requires LaTeX accents in names: its tools and the citation exports built from the
     bib mangle raw Unicode, and names sort and index wrongly.
 
+    ## Example
+    A name in raw Unicode:
+
+        error PMLR008 line 36 author `Öğüt, Sevda` of `wiedemer26a` has raw Unicode; write
+        `\\"{O}\\u{g}\\"{u}t, Sevda`
+
     ## How to fix
     Replace each accented letter by its LaTeX form; the message shows the name rewritten.
     """
@@ -423,6 +466,12 @@ def first_last_order(bib: BibFile) -> Iterator[Violation]:
 
     ## Known problems
     A name in braces (`{Royal Society}`) or a single word is not reported.
+
+    ## Example
+    Names in `First Last` order:
+
+        warning PMLR009 line 43 author names of `moturu26a` in First Last order: `Abhishek Moturu`,
+        `Sayali Joshi`; write `Moturu, Abhishek`
 
     ## How to fix
     Rewrite the names as `Last, First`; the message shows the first one rewritten.
@@ -461,6 +510,11 @@ def non_ascii_text(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     PMLR requires ASCII abstracts; raw Unicode shows up garbled on the paper's page and in
     citation exports.
+
+    ## Example
+    An en dash pasted into a title:
+
+        error PMLR010 line 18 title of `rangel26a` has raw `–` (U+2013 en dash); write `--`
 
     ## How to fix
     Type the ASCII form: `'` for `’`, `--` for `–`, `\\"{a}` for `ä`.
@@ -501,6 +555,11 @@ def unescaped_percent(bib: BibFile) -> Iterator[Violation]:
     To LaTeX, `%` starts a comment: the rest of the line disappears from the printed
     abstract or title ("accuracy of 95" instead of "accuracy of 95% on...").
 
+    ## Example
+    A percentage in an abstract:
+
+        error PMLR011 line 29 `abstract` of `eiras26a` has a `%` that is not written `\\%`
+
     ## How to fix
     Escape it: `95\\%`.
     """
@@ -537,6 +596,11 @@ def unsupported_latex(bib: BibFile) -> Iterator[Violation]:
     PMLR converts titles and abstracts for its web pages and citation exports; these
     commands break that conversion or the brace counting of BibTeX itself (BibTeX counts the
     brace in `\\{` as a real brace).
+
+    ## Example
+    A line break in a title:
+
+        error PMLR012 line 35 `title` of `ong26a` uses `\\\\`
 
     ## How to fix
     Delete line breaks and colours. Instead of `\\$`, write the currency (`100 USD`); for
@@ -575,6 +639,11 @@ def page_range(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     PMLR prints the range in every citation of the paper and expects one hyphen; a range
     that runs backwards or starts at 0 cannot be right.
+
+    ## Example
+    A range written with two hyphens:
+
+        error PMLR013 line 27 pages `11--12` of `dashes26a`: PMLR wants `11-12`
 
     ## How to fix
     Write `first-last` with a single hyphen; the first paper of the volume starts at 1.
@@ -623,6 +692,11 @@ def overlapping_pages(bib: BibFile) -> Iterator[Violation]:
     Page numbers identify a paper in citations of the volume; two papers with page 130 make
     those ambiguous, and one of the ranges no longer matches its PDF.
 
+    ## Example
+    Two papers given page 10:
+
+        error PMLR014 line 34 pages 10-14 of `overlap26a` overlap pages 3-10 of `first26a` (line 17)
+
     ## How to fix
     Recompute the ranges from the PDFs' page counts: each paper starts on the page after
     the previous one ends.
@@ -668,6 +742,12 @@ def page_gap(bib: BibFile) -> Iterator[Violation]:
 
     ## Known problems
     A volume continued from an earlier part may start after page 1 on purpose.
+
+    ## Example
+    Two pages that belong to no paper:
+
+        warning PMLR015 line 41 pages 15-16 belong to no paper: `overlap26a` ends on page 14 and
+        `gap26a` starts on page 17
 
     ## How to fix
     Recompute the ranges from the PDFs' page counts.
@@ -720,6 +800,12 @@ def missing_pdf(bib: BibFile) -> Iterator[Violation]:
     A .bib in a folder without any PDF is not checked, since the PDFs are often assembled
     later.
 
+    ## Example
+    A PDF named in another case than its key:
+
+        error PMLR016 line 23 the PDF of `case26a` is named `Case26a.pdf`; PMLR wants `case26a.pdf`
+        (names differ only in case)
+
     ## How to fix
     Move the PDFs next to the .bib and rename them to `<key>.pdf`, all lower case as the key.
     """
@@ -768,6 +854,11 @@ def pdf_page_count(bib: BibFile) -> Iterator[Violation]:
     PMLR does not restamp PDFs: the ranges in the volume are what citations use, and they
     must match the papers as published. A PDF that does not open is not published.
 
+    ## Example
+    A range of two pages for a PDF of three:
+
+        error PMLR017 line 47 pages 7-8 of `short26a` make 2 pages, but `short26a.pdf` has 3
+
     ## How to fix
     Correct the range from the PDF's page count and shift the following papers; replace a
     damaged PDF.
@@ -815,6 +906,11 @@ def stray_pdf(bib: BibFile) -> Iterator[Violation]:
     Usually a paper renamed in the .bib but not on disk, or a withdrawn paper; uploaded as
     it is, the volume carries a file no page links to.
 
+    ## Example
+    A PDF left over from a renamed paper:
+
+        warning PMLR018 old26a.pdf `old26a.pdf` belongs to no paper of the .bib
+
     ## How to fix
     Rename the PDF to its paper's key, or remove it.
     """
@@ -856,6 +952,12 @@ def sections(bib: BibFile) -> Iterator[Violation]:
     ## Why it matters
     PMLR groups the volume's page by these sections; a paper with an unknown section is
     left out of the listing or the volume is sent back.
+
+    ## Example
+    A paper's section given by its title instead of its name:
+
+        error PMLR019 line 31 `rahman26a` is in section `Tiny Papers`, which `sections` does not
+        define (defined: `bad name`, `long`, `tiny`)
 
     ## How to fix
     Define every section once in `sections`, and use its name (not its title) in each
@@ -924,6 +1026,11 @@ def duplicate_title(bib: BibFile) -> Iterator[Violation]:
     A title copied onto the wrong entry publishes a paper under another paper's name; it
     is then cited and indexed wrongly for good.
 
+    ## Example
+    One paper's title copied onto another:
+
+        error PMLR020 line 30 `wu26a` has the same title as `lazovich26a` (line 18)
+
     ## How to fix
     Copy each title from its paper's PDF.
     """
@@ -966,6 +1073,13 @@ def title_abstract_mismatch(bib: BibFile) -> Iterator[Violation]:
     ## Known problems
     Short or playful titles ("Know Thy Judge") may share few words with their abstracts.
     The rule is a heuristic: it reports, a person decides.
+
+    ## Example
+    PMLR volume 296's paper carrying another paper's title:
+
+        warning PMLR021 line 30 title of `wu26a` shares few words with its abstract (`filter`,
+        `bubbles`, `affective`, `polarization`, `personalized` are missing): it may be another
+        paper's title
 
     ## How to fix
     Compare the title with the paper's PDF and fix whichever is wrong.

@@ -56,6 +56,11 @@ def metadata_unreadable(sources: VolumeSources) -> Iterator[Violation]:
     ## Why it matters
     Nothing in an unreadable file can be checked or published.
 
+    ## Example
+    A quote left open in papers.yaml:
+
+        error VOL001 papers.yaml:40 YAML syntax error: did not find expected key
+
     ## How to fix
     Correct the file at the line given; an editor with YAML highlighting helps.
     """
@@ -81,6 +86,11 @@ def missing_field(sources: VolumeSources) -> Iterator[Violation]:
     ## Why it matters
     PMLR needs every one of them, and the build would otherwise stop on it later.
 
+    ## Example
+    An empty title:
+
+        error VOL002 papers.yaml:5 papers[0].title: missing
+
     ## How to fix
     Fill in the field named by its path (`papers[6].authors[2].name`).
     """
@@ -103,6 +113,11 @@ def wrong_type(sources: VolumeSources) -> Iterator[Violation]:
 
     ## Why it matters
     The value would be published wrong or not at all.
+
+    ## Example
+    `title: 2026`:
+
+        error VOL003 papers.yaml:5 papers[0].title: must be text, not 2026
 
     ## How to fix
     Quote text that looks like a number or a date; write lists with `-`; use `true`/`false`.
@@ -127,6 +142,12 @@ def unknown_key(sources: VolumeSources) -> Iterator[Violation]:
     ## Why it matters
     A misspelt key is silently ignored, so its value never reaches the volume.
 
+    ## Example
+    A misspelt key:
+
+        warning VOL004 papers.yaml:8 papers[0].authors[0].affilation: unknown key; did you mean
+        'affiliation'?
+
     ## How to fix
     Use the key the message suggests, or remove it.
     """
@@ -150,6 +171,11 @@ def duplicate_id(sources: VolumeSources) -> Iterator[Violation]:
     The id names the PDF (`pdf/<id>.pdf`) and the paper in every report; two papers with one id
     get each other's PDF.
 
+    ## Example
+    Two papers with the id 12:
+
+        error VOL005 papers.yaml:38 papers[1].id: the same id as papers[0] (line 4)
+
     ## How to fix
     Make the ids unique.
     """
@@ -171,6 +197,12 @@ def unknown_track(sources: VolumeSources) -> Iterator[Violation]:
 
     ## Why it matters
     The track sets the page limit and the section of the table of contents.
+
+    ## Example
+    `track: short` in a volume of long and tiny papers:
+
+        error VOL006 papers.yaml:33 papers[0].track: 'short' is not a track of this volume (long,
+        tiny)
 
     ## How to fix
     Use a track id from volume.yaml, or add the track there.
@@ -204,6 +236,11 @@ def pdf_missing(sources: VolumeSources) -> Iterator[Violation]:
 
     ## Why it matters
     A paper without its PDF cannot be checked or published.
+
+    ## Example
+    A PDF not copied into the volume:
+
+        error VOL007 papers.yaml:305 papers[9]: the PDF pdf/71.pdf does not exist
 
     ## How to fix
     Copy the camera-ready PDF to the path given.
@@ -243,6 +280,12 @@ def path_outside_volume(sources: VolumeSources) -> Iterator[Violation]:
     ## Why it matters
     The volume must be self-contained, and a build must never read or publish files from
     elsewhere on the machine.
+
+    ## Example
+    A supplementary file outside the volume:
+
+        error VOL008 papers.yaml:36 papers[0].supplementary: '../../etc/passwd' leaves the volume
+        folder
 
     ## How to fix
     Copy the file into the volume folder and give its path relative to it.
@@ -299,6 +342,11 @@ def duplicate_title(sources: VolumeSources) -> Iterator[Violation]:
     A past PMLR volume of this workshop went live with a paper carrying another paper's title:
     a copy-and-paste slip that nobody notices until it is published.
 
+    ## Example
+    One paper's title pasted into another's entry:
+
+        error VOL009 papers.yaml:39 papers[1].title: the same title as papers[0] (line 5)
+
     ## How to fix
     Give each entry its own paper's title.
     """
@@ -326,6 +374,12 @@ def name_unsplittable(sources: VolumeSources) -> Iterator[Violation]:
     ## Known problems
     Names are split at the last word (with particles such as van, de, von joining the family
     name), which is wrong for some naming traditions; explicit `given`/`family` always win.
+
+    ## Example
+    An author known by one name:
+
+        warning VOL010 papers.yaml:16 papers[0].authors[2].name: 'Madonna' cannot be split into
+        given and family names; it is published as one name
 
     ## How to fix
     Add `given:` and `family:` to the author.
@@ -379,6 +433,11 @@ def bad_dates(sources: VolumeSources) -> Iterator[Violation]:
     ## Known problems
     A volume released on purpose months before its workshop is reported as an error; turn
     it into a warning with `venue: {severities: {VOL011: warning}}`.
+
+    ## Example
+    A workshop that ends the day before it starts:
+
+        error VOL011 volume.yaml:14 proceedings.end: 2026-04-26 is before start (2026-04-27)
 
     ## How to fix
     Correct the dates.
@@ -526,6 +585,12 @@ def track_section(sources: VolumeSources) -> Iterator[Violation]:
     splits that field at `|` and `=`, so such a title is cut, and two tracks with one name
     would be merged on PMLR's pages.
 
+    ## Example
+    A track title with a `|`:
+
+        error VOL012 volume.yaml:25 tracks[1].title: 'Tiny | Short Papers' holds `|` or `=`, which
+        PMLR's `sections` field cannot carry
+
     ## How to fix
     Rename one of the tracks, or reword the title.
     """
@@ -586,6 +651,12 @@ def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
     the volume: a key with `../` in it would write outside the build and overwrite other
     files; PMLR publishes supplementary material only as PDF, zip or tar.gz.
 
+    ## Example
+    A `pmlr_key` that climbs out of the upload:
+
+        error VOL013 papers.yaml:149 papers[3].pmlr_key: '../../pdf/17' is not a PMLR id (lower-case
+        letters, digits, `-`, `_`)
+
     ## How to fix
     Rename the id or key; pack the supplementary material as a zip.
     """
@@ -644,6 +715,12 @@ def raw_field(sources: VolumeSources) -> Iterator[Violation]:
     These values are written into the bib without LaTeX; a brace in one (`X}, pdf =
     {https://...`) would close the field and add another to the published entry.
 
+    ## Example
+    An `openreview` id that closes its field and adds another:
+
+        error VOL014 papers.yaml:35 papers[0].openreview: 'Hk7vQ2mRtA}, pdf = {https://example.org'
+        is not letters, digits, `-` and `_`
+
     ## How to fix
     Give the value alone: `openreview: AbC123xyz`, `conference_url: https://...`.
     """
@@ -694,6 +771,12 @@ def bad_severity_setting(sources: VolumeSources) -> Iterator[Violation]:
     the check would pass anything; a misspelt one silently changes nothing. Such entries are
     not applied.
 
+    ## Example
+    A code with a digit missing:
+
+        error VOL015 volume.yaml:34 venue.severities.FONT02: 'FONT02' is not the code of a rule or
+        family; the entry is not applied
+
     ## How to fix
     Use the codes `proceedings rules` lists; write `off` (or `"off"`) to turn a rule off.
     """
@@ -740,6 +823,11 @@ def preface_unreadable(sources: VolumeSources) -> Iterator[Violation]:
     ## Why it matters
     The build sets the preface in the front matter and stops on a preface it cannot read;
     `check` says so first.
+
+    ## Example
+    A misspelt preface file name:
+
+        error VOL016 volume.yaml:36 frontmatter.preface: 'prefaces.md' does not exist
 
     ## How to fix
     Put the preface, as UTF-8 text, at the path given.
@@ -791,7 +879,10 @@ def template_override(sources: VolumeSources) -> Iterator[Violation]:
     from the shipped preamble is refused for its font set-up in Lua.
 
     ## Example
-    `templates/latex/preface.tex.j2:3: \\directlua is not allowed in a template override`.
+    An override that runs Lua:
+
+        error VOL017 templates/latex/preface.tex.j2, line 3: `\\directlua{os.execute('ls')}` runs
+        Lua. Templates may not run Lua, read files or build commands from pieces ...
 
     ## How to fix
     Remove the command, or the override, and build again.
@@ -829,8 +920,10 @@ def bad_venue_setting(sources: VolumeSources) -> Iterator[Violation]:
     once, here, and not applied: papers are not checked against it.
 
     ## Example
-    `error VOL018 volume.yaml:29 venue.running_head: '/I Can[t/' is not a valid regular
-    expression (unterminated character set at position 5); no running head is checked`
+    `page_size: legal`:
+
+        error VOL018 volume.yaml:33 venue.page_size: 'legal' is not a page size proceedings checks
+        (letter or a4); no page size is checked
 
     ## How to fix
     Correct the value; `proceedings venues` lists the profiles.
@@ -897,7 +990,9 @@ def supplementary_file(sources: VolumeSources) -> Iterator[Violation]:
     silently drop the paper's supplementary material from PMLR, and PMLR refuses large files.
 
     ## Example
-    `error VOL019 papers.yaml:31 papers[0].supplementary: 'supp/12.zip' does not exist`
+    A supplementary file deleted from the volume:
+
+        error VOL019 papers.yaml:36 papers[0].supplementary: 'supp/12.zip' does not exist
 
     ## How to fix
     Copy the file into the volume folder at the path given, or shrink it.
