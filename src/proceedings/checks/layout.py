@@ -184,8 +184,10 @@ def text_block(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## Options
     `venue.layout` in `volume.yaml` sets the style's `text_width`, `text_height` and `left`
-    in pt, or `profile: iclr2026`; a volume without it gets no layout rule. Loose PDFs are
-    compared with ICLR 2026's layout (5.5 in x 9 in, 1.5 in from the left).
+    in pt, or `profile: iclr2026`; a volume without it takes the layout of its `venue.profile`
+    (ICLR 2026's for both shipped profiles), and one with neither gets no layout rule. Loose
+    PDFs are compared with their `--venue`'s layout: ICLR 2026's (5.5 in x 9 in, 1.5 in from
+    the left).
     """
     found = _measured(paper)
     if found is None:
@@ -260,8 +262,9 @@ def body_type(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## Options
     `venue.layout` in `volume.yaml` sets `body_size` and `line_pitch` in pt, or
-    `profile: iclr2026`; a volume without it gets no layout rule. Loose PDFs are compared
-    with ICLR 2026's 10 pt on 11 pt.
+    `profile: iclr2026`; a volume without it takes the layout of its `venue.profile` (ICLR
+    2026's for both shipped profiles), and one with neither gets no layout rule. Loose PDFs
+    are compared with their `--venue`'s: ICLR 2026's 10 pt on 11 pt.
     """
     found = _measured(paper)
     if found is None:

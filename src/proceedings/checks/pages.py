@@ -102,7 +102,7 @@ def body_end_not_found(paper: CheckedPaper) -> Iterator[Violation]:
 
     ## How to fix
     Use the style's own references heading. If your trailing section has another name, pass it
-    with `--not-counted "Name"` (or list it in `volume.yaml`).
+    with `--not-counted "Name"` (a volume lists it in `venue.not_counted` in volume.yaml).
     """
     document, structure = paper.document, paper.structure
     assert document is not None

@@ -130,7 +130,7 @@ def rotated_pages(paper: CheckedPaper) -> Iterator[Violation]:
     it, ignore this warning for that paper.
 
     ## Example
-    A page turned in a viewer and saved:
+    A PDF whose page 2 carries `/Rotate 90`:
 
         warning PAGESIZE002 page 2 page 2 is rotated by 90 degrees
 
@@ -174,7 +174,7 @@ def crop_box(paper: CheckedPaper) -> Iterator[Violation]:
     (searchable, extractable, and sometimes not meant to be published).
 
     ## Example
-    A page cropped in a viewer:
+    A page whose crop box lies 18 pt inside the sheet on every side:
 
         warning PAGESIZE003 page 2 crop box 576 x 756 pt inside the media box 612 x 792 pt on page 2
 

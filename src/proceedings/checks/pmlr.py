@@ -87,6 +87,10 @@ def proceedings_field(bib: BibFile) -> Iterator[Violation]:
     PMLR builds the volume's page, citation data and listing from these fields; the volume
     cannot be published without them.
 
+    ## Known problems
+    A volume missing only `name` is a warning: earlier published volumes of this workshop
+    lack it and PMLR accepted them.
+
     ## Example
     A volume file without some of PMLR's fields:
 
@@ -95,10 +99,6 @@ def proceedings_field(bib: BibFile) -> Iterator[Violation]:
 
     ## How to fix
     Fill in the missing fields; keep one `@Proceedings` entry per volume file.
-
-    ## Known problems
-    A volume missing only `name` is a warning: earlier published volumes of this workshop
-    lack it and PMLR accepted them.
     """
     if not _volume(bib):
         return

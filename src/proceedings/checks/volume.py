@@ -633,12 +633,12 @@ def track_section(sources: VolumeSources) -> Iterator[Violation]:
     "VOL013",
     "unsafe-name",
     Severity.ERROR,
-    fix="Use ASCII letters, digits, `-` and `_` (a `pmlr_key` in lower case, like `toner26a`).",
+    fix="Use ASCII letters, digits, `-` and `_` (a `pmlr_key` in lower case, like `toner26a`); "
+    "pack supplementary material as one `.pdf`, `.zip` or `.tar.gz`.",
     subject="volume",
 )
 def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
-    """A paper id or `pmlr_key` that cannot be a file name, or a supplementary file PMLR
-    does not take.
+    """An id or `pmlr_key` that cannot be a file name, or a supplementary file PMLR does not take.
 
     ## What it catches
     An `id` that is not letters, digits, `.`, `_` and `-` (it names `pdf/<id>.pdf`: `../x`,
