@@ -567,7 +567,8 @@ def rules(code: str | None) -> None:
     """List the checks, or explain one.
 
     Without CODE, prints each rule's code, severity, name and summary. With CODE, prints the
-    rule's full explanation: what it catches, why it matters, known problems and how to fix.
+    rule's full explanation: what it catches, why it matters, known problems, an example
+    finding and how to fix.
 
     \b
     Example:

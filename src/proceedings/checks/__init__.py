@@ -7,7 +7,11 @@ never decides how it is reported. Adding a check means writing one function in t
 module and decorating it with `@rule(...)`; `proceedings rules` lists it from here.
 
 A rule's docstring opens with a one-line summary, then sections in this order:
-`What it catches`, `Why it matters`, `Known problems`, `How to fix`, `Options`.
+`What it catches`, `Why it matters`, `Known problems`, `Example`, `How to fix`, `Options`
+(`Known problems` and `Options` only where there are some). The Example shows one finding as
+`proceedings check` prints it, indented: `error PAGE001 page 6 main text runs to ...`.
+tests/test_rule_docs.py holds every doc to this and to naming only real options, settings and
+rules.
 """
 
 from __future__ import annotations
