@@ -16,6 +16,7 @@ import click
 import pytest
 import yaml
 
+from conftest import FIXTURES, check_json
 from proceedings.checks import Rule, all_rules, get_rule
 from proceedings.cli import cli
 from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, Field
@@ -241,3 +242,85 @@ def test_readme_rule_table_matches_the_registry() -> None:
 
 def test_readme_names_only_rules_that_exist() -> None:
     assert unknown_codes(README.read_text(encoding="utf-8")) == []
+
+
+# The committed fixtures that the Examples of these rules were taken from, with the options of
+# the run: checking them again must print the Example's finding (up to a trailing `...`).
+FROM_FIXTURES: dict[tuple[str, ...], tuple[str, ...]] = {
+    (
+        "bib/refs/latin1.bib",
+        "bib/refs/syntax_errors.bib",
+        "bib/refs/duplicate_keys.bib",
+        "bib/refs/duplicate_fields.bib",
+        "bib/refs/undefined_string.bib",
+        "bib/refs/missing_fields.bib",
+        "bib/refs/duplicate_work.bib",
+        "bib/refs/years.bib",
+        "bib/refs/bad_doi.bib",
+        "bib/refs/bad_arxiv.bib",
+        "bib/refs/arxiv_year.bib",
+        *(f"bib/pmlr/{name}.bib" for name in ("dates", "date_order", "paper_fields", "keys")),
+        *(f"bib/pmlr/{name}.bib" for name in ("names", "text", "pages", "sections", "titles")),
+        "bib/pmlr/proceedings_fields.bib",
+        "bib/pmlr_pdfs/volume.bib",
+    ): (),
+    (
+        "papers/long_refs_p6_40.pdf",
+        "papers/review_mode.pdf",
+        "rules/llm_in_body.pdf",
+        "rules/unresolved_refs.pdf",
+        "rules/wide_table.pdf",
+        "bad/truncated.pdf",
+        "facts/unembedded.pdf",
+        "facts/encrypted.pdf",
+        "facts/javascript.pdf",
+        "facts/attachment.pdf",
+        "facts/a4.pdf",
+        "facts/rotated.pdf",
+        "facts/cropped.pdf",
+        "layout/geometry.pdf",
+        "layout/small.pdf",
+    ): (),
+    ("rules/main_conference_head.pdf",): ("--venue", "icbinb-iclr2026"),
+    ("papers/tiny_over.pdf",): ("--track", "tiny", "--require-disclosure"),
+}
+
+
+def printed_findings(report: dict[str, Any]) -> list[str]:
+    """Each finding of a JSON report as the text report prints it, on one line."""
+    lines = []
+    for item in (*report.get("files", []), *report["papers"]):
+        for finding in item["findings"]:
+            if finding.get("file"):
+                where = Path(finding["file"]).name
+                where += f":{finding['line']}" if finding.get("line") is not None else ""
+            elif finding.get("line") is not None:
+                where = f"line {finding['line']}"
+            else:
+                where = f"page {finding['page']}" if finding.get("page") is not None else ""
+            parts = (finding["severity"], finding["code"], where, finding["message"])
+            lines.append(" ".join(part for part in parts if part))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def fixture_findings() -> list[str]:
+    printed: list[str] = []
+    for files, options in FROM_FIXTURES.items():
+        _, report = check_json(*options, *(str(FIXTURES / name) for name in files))
+        printed += printed_findings(report)
+    return printed
+
+
+def test_examples_taken_from_the_fixtures_are_what_check_prints(
+    fixture_findings: list[str],
+) -> None:
+    printed_codes = {line.split()[1] for line in fixture_findings}
+    checked = [item for item in RULES if item.code in printed_codes]
+    assert len(checked) >= 50  # every BIB and PMLR rule, and most of the PDF rules
+    for item in checked:
+        example = example_finding(item)
+        if example.endswith(" ..."):
+            assert any(line.startswith(example[:-4]) for line in fixture_findings), item.code
+        else:
+            assert example in fixture_findings, item.code
