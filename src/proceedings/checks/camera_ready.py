@@ -73,7 +73,7 @@ def anonymous_authors(paper: CheckedPaper) -> Iterator[Violation]:
     A published paper without its authors' names is withdrawn and reissued.
 
     ## Example
-    The same paper:
+    A paper compiled without `\\iclrfinalcopy`:
 
         error REVIEW002 page 1 page 1 shows 'Anonymous authors' instead of the authors
 
@@ -101,7 +101,7 @@ def line_numbers(paper: CheckedPaper) -> Iterator[Violation]:
     final mode was not used.
 
     ## Example
-    The same paper:
+    A paper compiled without `\\iclrfinalcopy`:
 
         error REVIEW003 page 1 line numbers in the margin on pages 1-5
 

@@ -35,7 +35,7 @@ def unreadable_pdf(paper: CheckedPaper) -> Iterator[Violation]:
     other check can run on it.
 
     ## Example
-    An upload cut off halfway:
+    A PDF cut off before its end:
 
         error PDF001 truncated.pdf is damaged and cannot be opened (Stream has ended unexpectedly)
 

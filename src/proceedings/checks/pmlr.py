@@ -1075,7 +1075,7 @@ def title_abstract_mismatch(bib: BibFile) -> Iterator[Violation]:
     The rule is a heuristic: it reports, a person decides.
 
     ## Example
-    PMLR volume 296's paper carrying another paper's title:
+    The paper of PMLR volume 296 that carries another paper's title:
 
         warning PMLR021 line 30 title of `wu26a` shares few words with its abstract (`filter`,
         `bubbles`, `affective`, `polarization`, `personalized` are missing): it may be another
