@@ -37,7 +37,8 @@ def unreadable_pdf(paper: CheckedPaper) -> Iterator[Violation]:
     ## Example
     A PDF cut off before its end:
 
-        error PDF001 truncated.pdf is damaged and cannot be opened (Stream has ended unexpectedly)
+        error PDF001 truncated.pdf is damaged and cannot be opened (unable to find trailer
+        dictionary while recovering damaged file)
 
     ## How to fix
     Compile the paper again and upload the new PDF. Remove any password: PMLR needs a file
@@ -188,7 +189,8 @@ def time_limit(paper: CheckedPaper) -> Iterator[Violation]:
     ## Example
     A PDF of 10,000 pages, checked with `--timeout 0.5`:
 
-        error PDF004 blank_10000.pdf took longer than 0.5 s to read and was stopped
+        error PDF004 blank_10000.pdf took longer than 0.5 s to read and was stopped while reading
+        the text layer of page 8618
 
     ## How to fix
     Export the PDF again. When the step is a page's text layer, rasterise that page's figures
@@ -271,9 +273,8 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     ## Example
     A page tree whose `/Count` says 1 for its 2 pages:
 
-        error PDF005 the page tree is damaged: PDFium finds 1 page, its page tree's own list 2
-        pages, qpdf (used by the build) 2 pages; what readers show, what was checked and what the
-        volume would hold differ
+        error PDF005 the page tree is damaged: PDFium finds 1 page, qpdf (used by the build) 2
+        pages; what readers show, what was checked and what the volume would hold differ
 
     ## How to fix
     Let a repairing tool rewrite the file (`qpdf paper.pdf fixed.pdf` rebuilds the page tree),
