@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from proceedings.bib import check_bib, load_bib
+from proceedings.bib import load_bib
 from proceedings.bib.text import comparable
+from proceedings.check import check_bib
 from proceedings.report import FileReport, Finding, Severity
 
 PMLR = Path(__file__).resolve().parents[2] / "shared" / "pmlr"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from proceedings.bib import check_bib
+from proceedings.check import check_bib
 from proceedings.checks import Rule, Violation, all_rules, get_rule
 from proceedings.report import Finding, Severity, Status
 

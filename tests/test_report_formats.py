@@ -12,8 +12,7 @@ import pytest
 from markupsafe import escape
 
 from conftest import BAD, PAPERS
-from proceedings.bib import check_bib
-from proceedings.check import CheckOptions, check_paths, check_volume
+from proceedings.check import CheckOptions, check_bib, check_paths, check_volume
 from proceedings.report import (
     FileReport,
     Finding,

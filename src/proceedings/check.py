@@ -1,6 +1,7 @@
 """The check pipeline: open each PDF once, analyse it, run the rules, collect a report.
 
-`check_paths` is the Python API that `proceedings check` wraps.
+`check_paths` is the Python API that `proceedings check` wraps: it takes what the command
+takes (volume folders, BibTeX files, folders of PDFs, PDFs) and decides what each is.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from proceedings.bib.parse import load_bib
 from proceedings.checks import (
     CheckedPaper,
     Rule,
@@ -18,14 +20,21 @@ from proceedings.checks import (
     run_rules,
     with_severities,
 )
+from proceedings.paper import read_paper_facts
 from proceedings.parallel import Limits, Pool, set_step
-from proceedings.pdf.facts import read_facts
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
 from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
 from proceedings.text_quality import measurable
 from proceedings.venues import Track, VenueRules, default_profile
-from proceedings.volume import PAPERS_FILE, VOLUME_FILE, VolumeSources, is_file, load_volume
+from proceedings.volume import (
+    PAPERS_FILE,
+    VOLUME_FILE,
+    VolumeSources,
+    is_file,
+    is_volume,
+    load_volume,
+)
 from proceedings.volume import Paper as PaperMeta
 
 UNREADABLE_METADATA = "VOL001"
@@ -68,12 +77,85 @@ class _Task:
     shown: str | None = None
 
 
+class InputError(ValueError):
+    """A path given to `check_paths` that names nothing to check (a folder with no PDFs)."""
+
+
 def check_paths(
+    paths: Iterable[Path],
+    options: CheckOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    volume: Path | None = None,
+) -> Report:
+    """Check what each of `paths` names, as `proceedings check` does.
+
+    A volume folder (one holding papers.yaml or volume.yaml) is checked with `check_volume`:
+    its metadata, and each paper against its entry and track. A `.bib` file is checked with
+    `check_bib`. A folder stands for the PDFs in it; anything else is taken for a PDF. Loose
+    PDFs are checked against `options` (its venue and tracks) or, given `volume`, against that
+    volume's venue rules and tracks and, for a PDF of one of its papers, its entry.
+
+    A file that fails is a finding of its own and never stops the others. Raises InputError
+    for a folder that holds no PDF, before anything is checked.
+    """
+    options = options or CheckOptions()
+    report = Report(papers=[])
+    loose: list[Path] = []
+    found: list[tuple[str, Path]] = []
+    for path in paths:
+        if path.is_dir() and is_volume(path):
+            found.append(("volume", path))
+        elif path.suffix.lower() == ".bib" and not path.is_dir():
+            found.append(("bib", path))
+        else:
+            loose += pdfs_in(path)
+    for kind, path in found:
+        if kind == "volume":
+            part = check_volume(path, options, progress)
+            report.papers += part.papers
+            report.files += part.files
+        else:
+            report.files.append(check_bib(path, options.rules))
+    if volume is not None:
+        report.papers += check_with_volume(loose, volume, options, progress).papers
+    else:
+        report.papers += check_pdfs(loose, options, progress).papers
+    return report
+
+
+def pdfs_in(path: Path) -> list[Path]:
+    """The PDFs `path` stands for: itself, or the `.pdf` files of a folder. A folder named like
+    a PDF (`x.pdf/`) is kept, so it is reported as a file that cannot be read instead of
+    silently standing for nothing."""
+    if not path.is_dir() or path.suffix.lower() == ".pdf":
+        return [path]
+    found = sorted(path.glob("*.pdf")) + sorted(path.glob("*.PDF"))
+    if not found:
+        raise InputError(f"the folder {path} holds no .pdf files")
+    return found
+
+
+def check_pdfs(
     paths: Iterable[Path], options: CheckOptions | None = None, progress: Progress | None = None
 ) -> Report:
-    """Check each PDF in `paths`; a file that fails never stops the others."""
+    """Check each PDF in `paths` against `options`; a file that fails never stops the others."""
     options = options or CheckOptions()
     return Report(papers=_run([_Task(path, options) for path in paths], options, progress))
+
+
+def check_bib(path: Path, rules: Iterable[Rule] | None = None) -> FileReport:
+    """Check the BibTeX file at `path`: a PMLR volume file or a reference list.
+
+    Never raises on bad input: an unreadable file is a finding (BIB001) and the report's
+    status is `error`. `rules` defaults to every registered rule; only those of subject `bib`
+    run. Findings are ordered by line.
+    """
+    bib = load_bib(path)
+    report = FileReport(file=str(path), kind="bib", unreadable=bib.load_error is not None)
+    report.findings.extend(run_rules(bib, rules, subject="bib"))
+    report.findings.sort(key=lambda finding: finding.line or 0)
+    return report
 
 
 def check_with_volume(
@@ -258,7 +340,7 @@ def check_pdf(
         page_limit=limit,
         meta=meta,
         venue=options.venue,
-        notes={"limit_from_option": options.page_limit is not None},
+        limit_from_option=options.page_limit is not None,
     )
     report = PaperReport(
         id=paper.id, file=shown or str(path), track=options.track, page_limit=limit
@@ -291,7 +373,7 @@ def check_pdf(
 def _inspect(paper: CheckedPaper, options: CheckOptions) -> None:
     set_step("opening the file")
     paper.document = open_document(paper.path)  # says which page's text layer it reads
-    paper.facts = read_facts(paper.path, copy=True)  # says which step of the structure
+    paper.facts = read_paper_facts(paper.path)  # says which step of the structure
     if measurable(paper.document):
         set_step("finding the headings and the end of the main text")
         paper.structure = analyse(paper.document, options.names)

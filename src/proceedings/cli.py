@@ -7,29 +7,13 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from proceedings import __version__
-from proceedings.bib import check_bib
-from proceedings.build.pipeline import (
-    PARTS,
-    BuildError,
-    OutputFolderError,
-    PaperErrors,
-    build_volume,
-)
-from proceedings.check import (
-    CheckOptions,
-    Progress,
-    check_paths,
-    check_volume,
-    check_with_volume,
-    volume_options,
-)
+from proceedings.build import PARTS
+from proceedings.check import CheckOptions, InputError, Progress, check_paths, volume_options
 from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
-from proceedings.openreview import OpenReviewImportError, VenueChoiceError
 from proceedings.openreview.download import SUPPLEMENTARY_FIELD, Downloaded
 from proceedings.openreview.live import (
     PUBLIC_API_URL,
@@ -37,12 +21,11 @@ from proceedings.openreview.live import (
     LoginError,
     credentials_from_environment,
 )
-from proceedings.openreview.run import ImportRun, import_file, import_venue
+from proceedings.openreview.model import OpenReviewImportError, VenueChoiceError
 from proceedings.openreview.settings import Given
 from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, PaperReport, Report, Severity, render_json, render_text
-from proceedings.reports import render_github, render_html, render_junit
 from proceedings.venues import (
     DEFAULT_PROFILE,
     PROFILES,
@@ -51,15 +34,14 @@ from proceedings.venues import (
     get_profile,
     head_pattern_error,
 )
+from proceedings.version import __version__
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume, load_volume
 
-FORMATS = {
-    "text": render_text,
-    "json": render_json,
-    "github": render_github,
-    "junit": render_junit,
-    "html": render_html,
-}
+if TYPE_CHECKING:
+    from proceedings.build.pipeline import BuildError
+    from proceedings.openreview.run import ImportRun
+
+FORMATS = ("github", "html", "json", "junit", "text")
 DEFAULT_VOLUME = Path("papers")
 MEMORY_LIMIT = 1 << 30  # per worker process: a decompression bomb stops here
 
@@ -155,7 +137,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="Report format: text for people; json for programs (schema version 1); github for "
@@ -232,7 +214,7 @@ def check(
     show_progress = output_format == "text" and output is None and sys.stderr.isatty()
     progress = _progress_bar if show_progress else None
     report = _check_inputs(files, options, progress, volume_dir)
-    _write(FORMATS[output_format](report), output)
+    _write(_render(output_format, report), output)
     unreadable_metadata = any(item.unreadable for item in report.files if item.kind == "metadata")
     sys.exit(2 if unreadable_metadata else 1 if report.errors else 0)
 
@@ -290,6 +272,9 @@ def build(
         proceedings build
         proceedings build papers -o build --only pmlr,site
     """
+    # Imported here: checking a paper needs none of the build's machinery.
+    from proceedings.build.pipeline import BuildError, OutputFolderError, PaperErrors, build_volume
+
     root = volume_dir or DEFAULT_VOLUME
     if not is_volume(root):
         raise click.UsageError(f"{root} is not a volume folder (no {PAPERS_FILE} in it)")
@@ -496,6 +481,9 @@ def import_openreview_command(
         supplementary_field=supplementary_field,
         api_url=api_url,
     )
+    # Imported here: only an import needs the importer's machinery.
+    from proceedings.openreview.run import import_file
+
     try:
         if notes is not None:
             run = import_file(notes, papers_yaml, given)
@@ -532,6 +520,8 @@ DOWNLOAD_STATUSES = ("downloaded", "updated", "unchanged", "kept", "missing", "f
 
 def _import_venue(papers_yaml: Path, given: Given, pdfs: bool) -> ImportRun:
     """The live import, with a progress bar on a terminal and a password asked only there."""
+    from proceedings.openreview.run import import_venue
+
     terminal = sys.stdin.isatty() and sys.stderr.isatty()
 
     def ask(question: str, hide: bool) -> str:
@@ -682,7 +672,8 @@ def _check_inputs(
     progress: Progress | None = None,
     volume_dir: Path | None = None,
 ) -> Report:
-    """Check what was named: volume folders, folders of PDFs, PDFs; by default ./papers."""
+    """Check what was named (volume folders, BibTeX files, folders of PDFs, PDFs); by
+    default the volume in ./papers."""
     if not paths:
         if not is_volume(DEFAULT_VOLUME):
             raise click.UsageError(
@@ -690,33 +681,22 @@ def _check_inputs(
                 f"./{DEFAULT_VOLUME} (no {VOLUME_FILE} or {PAPERS_FILE})"
             )
         paths = (DEFAULT_VOLUME,)
-    report = Report(papers=[])
-    loose: list[Path] = []
-    for path in paths:
-        if path.is_dir() and is_volume(path):
-            part = check_volume(path, options, progress)
-            report.papers += part.papers
-            report.files += part.files
-        elif path.suffix.lower() == ".bib":
-            report.files.append(check_bib(path, options.rules))
-        else:
-            loose += _pdf_files(path)
-    if volume_dir is not None:
-        report.papers += check_with_volume(loose, volume_dir, options, progress).papers
-    else:
-        report.papers += check_paths(loose, options, progress).papers
-    return report
+    try:
+        return check_paths(paths, options, progress, volume=volume_dir)
+    except InputError as error:
+        raise click.BadParameter(str(error), param_hint="FILES") from None
 
 
-def _pdf_files(path: Path) -> list[Path]:
-    """A folder stands for the PDFs in it; a folder named like a PDF (`x.pdf/`) is kept, so
-    it is reported as a file that cannot be read instead of silently standing for nothing."""
-    if not path.is_dir() or path.suffix.lower() == ".pdf":
-        return [path]
-    found = sorted(path.glob("*.pdf")) + sorted(path.glob("*.PDF"))
-    if not found:
-        raise click.BadParameter(f"the folder {path} holds no .pdf files", param_hint="FILES")
-    return found
+def _render(output_format: str, report: Report) -> str:
+    if output_format == "text":
+        return render_text(report)
+    if output_format == "json":
+        return render_json(report)
+    # Imported here: the other formats' machinery (Jinja2, page thumbnails) is theirs alone.
+    from proceedings.reports import render_github, render_html, render_junit
+
+    renderers = {"github": render_github, "junit": render_junit, "html": render_html}
+    return renderers[output_format](report)
 
 
 def _write(text: str, output: Path | None) -> None:

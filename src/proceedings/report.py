@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from proceedings import __version__
+from proceedings.version import __version__
 
 REPORT_VERSION = 1
 

@@ -25,13 +25,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from proceedings.build import PARTS
 from proceedings.build.plan import Plan, PlanError, plan_volume
 from proceedings.check import CheckOptions, Progress, check_volume
 from proceedings.checks import all_rules, run_rules
 from proceedings.report import Finding, PaperReport, Report, Severity, render_json
 from proceedings.volume import Volume, load_volume
 
-PARTS = ("pmlr", "frontmatter", "volume", "site")
+__all__ = ["PARTS", "BuildError", "BuildResult", "OutputFolderError", "PaperErrors", "build_volume"]
 
 
 # Written into every build: a folder holding it may be replaced by the next build. Its text
@@ -242,7 +243,7 @@ def _build_parts(
 
 
 def _validate_bib(bib: Path) -> None:
-    from proceedings.bib import check_bib
+    from proceedings.check import check_bib
 
     report = check_bib(bib)
     errors = [finding for finding in report.findings if finding.severity is Severity.ERROR]

@@ -21,16 +21,12 @@ import inspect
 import pkgutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from proceedings.pdf.facts import PdfFacts
-from proceedings.pdf.layout import Document
-from proceedings.pdf.structure import Structure
+from proceedings.paper import CheckedPaper as CheckedPaper  # re-exported: what rules read
 from proceedings.report import Finding, Severity
-from proceedings.volume import Paper as PaperMeta
-from proceedings.volume import VenueRules
 
 
 @dataclass(frozen=True)
@@ -43,26 +39,6 @@ class Violation:
     line: int | None = None  # 1-based line in `file` (BibTeX, YAML)
     file: str | None = None  # when the finding is about another file than the subject's own
     severity: Severity | None = None  # overrides the rule's severity for this one finding
-
-
-@dataclass
-class CheckedPaper:
-    """Everything the rules may read about one paper: read once, shared by all rules."""
-
-    id: str
-    path: Path
-    track: str
-    page_limit: float
-    document: Document | None = None
-    structure: Structure | None = None
-    open_error: str | None = None
-    open_hint: str | None = None
-    internal_error: str | None = None
-    out_of_memory: str | None = None  # what ran out, when reading the PDF exhausted memory
-    meta: PaperMeta | None = None  # the paper's entry in papers.yaml, when checked in a volume
-    venue: VenueRules = field(default_factory=VenueRules)  # what the venue expects
-    facts: PdfFacts | None = None  # fonts, page boxes, encryption: read once by the pipeline
-    notes: dict[str, object] = field(default_factory=dict)
 
 
 # The subject a rule reads: "paper" (a CheckedPaper: its PDF and metadata), "bib" (a BibTeX file),

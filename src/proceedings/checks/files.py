@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.pdf.facts import facts_for
+from proceedings.paper import facts_for
 from proceedings.report import Severity
 from proceedings.text_quality import (
     describe_pages,

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.pdf.facts import FontFacts, facts_for
+from proceedings.paper import facts_for
+from proceedings.pdf.facts import FontFacts
 from proceedings.report import Severity
 from proceedings.text_quality import page_ranges
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.pdf.facts import EmbeddedFile, facts_for
+from proceedings.paper import facts_for
+from proceedings.pdf.facts import EmbeddedFile
 from proceedings.report import Severity
 
 # Largest PDF accepted, in bytes (50 MB, counted in binary megabytes).

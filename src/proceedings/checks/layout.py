@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.textblock import TextBlock, measure
@@ -144,10 +145,14 @@ def _measured(paper: CheckedPaper) -> tuple[VenueLayout, TextBlock] | None:
     layout = venue_layout(paper)
     if layout is None or paper.document is None or paper.structure is None:
         return None
-    cached = paper.notes.get("text_block")
-    if not isinstance(cached, TextBlock):
-        cached = paper.notes["text_block"] = measure(paper.document, paper.structure)
+    cached = _MEASURED.get(paper)
+    if cached is None:
+        cached = _MEASURED[paper] = measure(paper.document, paper.structure)
     return layout, cached
+
+
+# The text block of each paper, measured once for the LAYOUT rules; gone with the paper.
+_MEASURED: WeakKeyDictionary[CheckedPaper, TextBlock] = WeakKeyDictionary()
 
 
 @rule("LAYOUT001", "text-block", Severity.ERROR, fix=_LAYOUT_FIX)

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.names import (
@@ -358,8 +359,8 @@ def _title_block(paper: CheckedPaper) -> _TitleBlock:
     Names and titles stand above the abstract; the body below would let a family name such
     as "Other" or "Young" match any sentence.
     """
-    block = paper.notes.get("title_block")
-    if not isinstance(block, _TitleBlock):
+    block = _TITLE_BLOCKS.get(paper)
+    if block is None:
         assert paper.document is not None
         rows = _rows_above_abstract(paper.document.pages[0])
         # A jmlr-style "Editors: ..." line, the last of the block, names the volume's editors.
@@ -373,8 +374,12 @@ def _title_block(paper: CheckedPaper) -> _TitleBlock:
             names=names,
             lines=lines,
         )
-        paper.notes["title_block"] = block
+        _TITLE_BLOCKS[paper] = block
     return block
+
+
+# The title block of each paper, read once for the META rules; gone with the paper.
+_TITLE_BLOCKS: WeakKeyDictionary[CheckedPaper, _TitleBlock] = WeakKeyDictionary()
 
 
 def _text(row: list[Line]) -> str:

@@ -114,7 +114,7 @@ def body_end_not_found(paper: CheckedPaper) -> Iterator[Violation]:
 
 
 def _limit_name(paper: CheckedPaper) -> str:
-    if paper.track in ("long", "tiny") and not paper.notes.get("limit_from_option"):
+    if paper.track in ("long", "tiny") and not paper.limit_from_option:
         return f"the {paper.track}-paper limit"
     return "the page limit"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
-from proceedings.pdf.facts import PageFacts, facts_for
+from proceedings.paper import facts_for
+from proceedings.pdf.facts import PageFacts
 from proceedings.report import Severity
 from proceedings.text_quality import page_ranges
 

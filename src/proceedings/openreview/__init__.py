@@ -46,22 +46,34 @@ The import record
 
 from __future__ import annotations
 
-from proceedings.openreview.export import read_notes
-from proceedings.openreview.files import import_openreview, read_record, record_path, record_text
-from proceedings.openreview.merge import merge_papers
-from proceedings.openreview.model import (
-    DEFAULT_ARCHIVAL_VALUES,
-    DEFAULT_TRACK_VALUES,
-    FieldChange,
-    ImportOptions,
-    ImportResult,
-    MergeResult,
-    OpenReviewImportError,
-    PaperChange,
-    SkippedNote,
-    VenueChoiceError,
-)
-from proceedings.openreview.notes import notes_to_papers
+from typing import TYPE_CHECKING, Any
+
+# Each name is imported when first used: the command line names this package's light modules
+# (options, errors) at every start, and only an import needs the rest.
+_NAMES = {
+    "read_notes": "export",
+    "import_openreview": "files",
+    "read_record": "files",
+    "record_path": "files",
+    "record_text": "files",
+    "merge_papers": "merge",
+    "notes_to_papers": "notes",
+    **{
+        name: "model"
+        for name in (
+            "DEFAULT_ARCHIVAL_VALUES",
+            "DEFAULT_TRACK_VALUES",
+            "FieldChange",
+            "ImportOptions",
+            "ImportResult",
+            "MergeResult",
+            "OpenReviewImportError",
+            "PaperChange",
+            "SkippedNote",
+            "VenueChoiceError",
+        )
+    },
+}
 
 __all__ = [
     "DEFAULT_ARCHIVAL_VALUES",
@@ -82,3 +94,36 @@ __all__ = [
     "record_path",
     "record_text",
 ]
+
+if TYPE_CHECKING:
+    from proceedings.openreview.export import read_notes
+    from proceedings.openreview.files import (
+        import_openreview,
+        read_record,
+        record_path,
+        record_text,
+    )
+    from proceedings.openreview.merge import merge_papers
+    from proceedings.openreview.model import (
+        DEFAULT_ARCHIVAL_VALUES,
+        DEFAULT_TRACK_VALUES,
+        FieldChange,
+        ImportOptions,
+        ImportResult,
+        MergeResult,
+        OpenReviewImportError,
+        PaperChange,
+        SkippedNote,
+        VenueChoiceError,
+    )
+    from proceedings.openreview.notes import notes_to_papers
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _NAMES:
+        raise AttributeError(f"module 'proceedings.openreview' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"proceedings.openreview.{_NAMES[name]}"), name)
+    globals()[name] = value
+    return value

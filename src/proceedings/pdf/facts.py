@@ -26,19 +26,16 @@ never close cost it a scan each, not a backtracking search.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pikepdf
 from pikepdf import ObjectType
 
 from proceedings.parallel import set_step
-
-if TYPE_CHECKING:
-    from proceedings.checks import CheckedPaper
 
 # Nesting of form XObjects, patterns, Type 3 fonts and page-tree nodes deeper than this is not
 # followed; real papers nest a handful of levels (page, included figure, its markers).
@@ -194,29 +191,21 @@ class PdfFacts:
         return len(self.pages)
 
 
-def read_facts(path: Path, *, copy: bool = False) -> PdfFacts:
+# A copy of the open file's pages as the build makes it: why it fails, or None. The build
+# gives it (`build.volume_pdf.copy_problem_of`); the PDF layer only calls it.
+PageCopy = Callable[[pikepdf.Pdf, Path], "str | None"]
+
+
+def read_facts(path: Path, *, copy: PageCopy | None = None) -> PdfFacts:
     """Read the structural facts of the PDF at `path`; never raises.
 
-    With `copy`, qpdf's page count and the build's copy of the pages are made from the same
-    open (`PdfFacts.qpdf`, for PDF005); the copy comes last, as it changes the open file's
+    With `copy`, qpdf's page count and the copy of the pages are made from the same open
+    (`PdfFacts.qpdf`, for PDF005); the copy comes last, as it changes the open file's
     objects."""
     try:
         return _FactsReader(path, copy).read()
     except Exception as error:  # noqa: BLE001 - the promise is: never raise on a bad file
         return PdfFacts(path=path, file_size=0, problem=f"cannot be read ({_describe(error)})")
-
-
-def facts_for(paper: CheckedPaper) -> PdfFacts:
-    """The paper's facts: those the pipeline read, else read now and kept in `paper.notes`."""
-    facts = getattr(paper, "facts", None)
-    if isinstance(facts, PdfFacts):
-        return facts
-    cached = paper.notes.get("facts")
-    if isinstance(cached, PdfFacts):
-        return cached
-    facts = read_facts(paper.path, copy=True)
-    paper.notes["facts"] = facts
-    return facts
 
 
 # ------------------------------------------------------------------------------ the walk
@@ -240,7 +229,7 @@ FontKey = tuple[Any, ...]
 
 
 class _FactsReader:
-    def __init__(self, path: Path, copy: bool) -> None:
+    def __init__(self, path: Path, copy: PageCopy | None) -> None:
         self.path = path
         self.copy = copy
         self.problems: list[str] = []
@@ -320,13 +309,10 @@ class _FactsReader:
         # RuntimeError) means the same: the build cannot read it.
         except Exception as error:  # noqa: BLE001
             return QpdfView(None, _qpdf_reason(error))
-        if not count or not self.copy:
+        if not count or self.copy is None:
             return QpdfView(count)
-        # Imported here: only a check that makes the build's copy needs the build's writer.
-        from proceedings.build.volume_pdf import copy_problem_of
-
         set_step("making the build's copy of the pages (qpdf)")
-        return QpdfView(count, copy_problem=copy_problem_of(pdf, self.path))
+        return QpdfView(count, copy_problem=self.copy(pdf, self.path))
 
     # -------------------------------------------------------------- encryption
 

@@ -30,7 +30,6 @@ from pathlib import Path
 import jinja2
 import pypdfium2 as pdfium
 
-from proceedings import __version__
 from proceedings.parallel import Limits, Pool
 from proceedings.report import (
     FileReport,
@@ -42,6 +41,7 @@ from proceedings.report import (
     describe_position,
     format_number,
 )
+from proceedings.version import __version__
 
 THUMB_WIDTH = 80  # CSS and image pixels: 3-4 kB a page as PNG
 FIRST_PAGES = 12  # pages shown of each paper, besides the one where the main text ends
