@@ -36,6 +36,7 @@ from proceedings.venues import (
 )
 from proceedings.version import __version__
 from proceedings.volume import PAPERS_FILE, VOLUME_FILE, is_volume, load_volume
+from proceedings.wording import counted
 
 if TYPE_CHECKING:
     from proceedings.build.pipeline import BuildError
@@ -313,21 +314,17 @@ def build(
     if result.paper_errors:
         click.echo(
             f"Built {root} into {out} in {result.seconds:.1f} s WITH ERRORS (--allow-errors): "
-            f"{_count(result.paper_errors, 'error')} in "
-            f"{_count(result.papers_with_errors, 'paper')}; see {out / 'report.json'}."
+            f"{counted(result.paper_errors, 'error')} in "
+            f"{counted(result.papers_with_errors, 'paper')}; see {out / 'report.json'}."
         )
     else:
         click.echo(f"Built {root} into {out} in {result.seconds:.1f} s.")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
-
-
 def _first_errors(paper: PaperReport, shown: int = 2) -> str:
     """A paper that stops the build, with its first errors: enough to start fixing."""
     errors = [finding for finding in paper.findings if finding.severity is Severity.ERROR]
-    lines = [f"{paper.file} ({paper.id}): {_count(len(errors), 'error')}"]
+    lines = [f"{paper.file} ({paper.id}): {counted(len(errors), 'error')}"]
     for finding in errors[:shown]:
         where = f" {finding.where}" if finding.where else ""
         lines.append(f"  {finding.code}{where}: {finding.message}")

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 
 from proceedings.version import __version__
+from proceedings.wording import counted
 
 REPORT_VERSION = 1
 
@@ -231,7 +232,7 @@ def _finding_lines(findings: Sequence[Finding]) -> list[str]:
 
 def measure_line(paper: PaperReport) -> str:
     limit = f"{paper.track} track, limit {format_number(paper.page_limit)}"
-    total = f"{paper.pages_total} page{'s' if paper.pages_total != 1 else ''} in all"
+    total = f"{counted(paper.pages_total or 0, 'page')} in all"
     if paper.body_end is not None and paper.body_pages is not None:
         where = describe_position(paper.body_end.page, paper.body_end.fraction)
         return (
@@ -263,9 +264,8 @@ def summary_line(report: Report) -> str:
     noun = "paper" if len(report.papers) == 1 else "papers"
     checked = f"{len(report.papers)} {noun}"
     if report.files:
-        checked += f" and {len(report.files)} other file{'s' if len(report.files) != 1 else ''}"
+        checked += f" and {counted(len(report.files), 'other file')}"
     return (
         f"Checked {checked}: {', '.join(parts)}; "
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}."
+        f"{counted(errors, 'error')}, {counted(warnings, 'warning')}."
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from proceedings.pdf.layout import Document
 
 # Share of stray symbols and control codes above which extracted text is not language.
@@ -25,32 +23,3 @@ def measurable(document: Document) -> bool:
     """True when the text can tell where the main body ends."""
     readable = [page for page in document.pages if page.has_text]
     return bool(readable) and not text_is_garbled(document)
-
-
-def page_ranges(numbers: Iterable[int]) -> str:
-    """`1-3, 7, 9-10` for the page numbers given."""
-    ordered = sorted(set(numbers))
-    parts: list[str] = []
-    start = previous = None
-    for number in ordered:
-        if start is None:
-            start = previous = number
-        elif previous is not None and number == previous + 1:
-            previous = number
-        else:
-            parts.append(f"{start}" if start == previous else f"{start}-{previous}")
-            start = previous = number
-    if start is not None:
-        parts.append(f"{start}" if start == previous else f"{start}-{previous}")
-    return ", ".join(parts)
-
-
-def describe_pages(numbers: Iterable[int]) -> str:
-    """`page 4` or `pages 1-3, 7`."""
-    ranges = page_ranges(numbers)
-    return ("page " if ranges.isdigit() else "pages ") + ranges
-
-
-def page_count(count: int) -> str:
-    """`1 page`, `5 pages`."""
-    return "1 page" if count == 1 else f"{count} pages"

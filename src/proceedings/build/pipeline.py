@@ -31,6 +31,7 @@ from proceedings.check import CheckOptions, Progress, check_volume
 from proceedings.checks import all_rules, run_rules
 from proceedings.report import Finding, PaperReport, Report, Severity, render_json
 from proceedings.volume import Volume, load_volume
+from proceedings.wording import counted
 
 __all__ = ["PARTS", "BuildError", "BuildResult", "OutputFolderError", "PaperErrors", "build_volume"]
 
@@ -56,7 +57,7 @@ class PaperErrors(BuildError):
     def __init__(self, papers: list[PaperReport]) -> None:
         count = len(papers)
         super().__init__(
-            f"{count} paper{'s' if count != 1 else ''} {'have' if count != 1 else 'has'} "
+            f"{counted(count, 'paper')} {'have' if count != 1 else 'has'} "
             "errors, so nothing was built; fix them, or build anyway with --allow-errors"
         )
         self.papers = papers

@@ -10,9 +10,9 @@ from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.layout import Document, Line, Page
 from proceedings.pdf.structure import Heading, HeadingNames, Structure
 from proceedings.report import Severity
-from proceedings.text_quality import describe_pages
 from proceedings.texts import letters_key, match_key
 from proceedings.venues import is_head_pattern
+from proceedings.wording import describe_pages
 
 _REVIEW_HEAD = re.compile(r"^\s*under\s+review\s+as\s+a\s+(?:conference|workshop)\s+paper", re.I)
 _ANONYMOUS = (

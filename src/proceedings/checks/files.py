@@ -7,12 +7,8 @@ from collections.abc import Iterator
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.report import Severity
-from proceedings.text_quality import (
-    describe_pages,
-    page_count,
-    pages_without_text,
-    text_is_garbled,
-)
+from proceedings.text_quality import pages_without_text, text_is_garbled
+from proceedings.wording import counted, describe_pages
 
 
 @rule(
@@ -287,14 +283,14 @@ def page_count_ambiguous(paper: CheckedPaper) -> Iterator[Violation]:
     qpdf = facts_for(paper).qpdf
     if qpdf is None:
         return  # not opened at all: PDF001 says why
-    counts = [f"PDFium finds {page_count(shown)}"]
+    counts = [f"PDFium finds {counted(shown, 'page')}"]
     if qpdf.count is None:
         counts.append(f"qpdf (used by the build) cannot list them: {qpdf.problem}")
     elif qpdf.count != shown:
-        counts.append(f"qpdf (used by the build) {page_count(qpdf.count)}")
+        counts.append(f"qpdf (used by the build) {counted(qpdf.count, 'page')}")
     elif qpdf.copy_problem is not None:
         yield Violation(
-            f"the file is damaged: PDFium shows {page_count(shown)}, but the build cannot "
+            f"the file is damaged: PDFium shows {counted(shown, 'page')}, but the build cannot "
             f"copy them into the volume: {qpdf.copy_problem}"
         )
         return

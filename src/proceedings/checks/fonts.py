@@ -13,7 +13,7 @@ from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.pdf.facts import FontFacts
 from proceedings.report import Severity
-from proceedings.text_quality import page_ranges
+from proceedings.wording import on_pages
 
 # A message names at most this many fonts, then says how many more there are.
 MAX_FONTS_NAMED = 8
@@ -186,19 +186,14 @@ def _where(group: _Group) -> str:
     """`on pages 1-12`, `in a figure on page 4`, `on pages 1-9 (in a figure on page 3)`."""
     pages = group.pages
     if group.resource_names == {ARXIV_STAMP}:
-        return f"{_on(pages)} (arXiv's identifier stamp)"
+        return f"{on_pages(pages)} (arXiv's identifier stamp)"
     if pages <= group.figure_pages:
-        return f"in a figure {_on(pages)}"
+        return f"in a figure {on_pages(pages)}"
     if pages <= group.annotation_pages:
-        return f"in a form field or annotation {_on(pages)}"
+        return f"in a form field or annotation {on_pages(pages)}"
     if group.figure_pages:
-        return f"{_on(pages)} (in a figure {_on(group.figure_pages)})"
-    return _on(pages)
-
-
-def _on(pages: Iterable[int]) -> str:
-    ranges = page_ranges(pages)
-    return f"on page {ranges}" if ranges.isdigit() else f"on pages {ranges}"
+        return f"{on_pages(pages)} (in a figure {on_pages(group.figure_pages)})"
+    return on_pages(pages)
 
 
 def _listing(items: list[str]) -> str:

@@ -8,6 +8,7 @@ from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.pdf.facts import EmbeddedFile
 from proceedings.report import Severity
+from proceedings.wording import counted
 
 # Largest PDF accepted, in bytes (50 MB, counted in binary megabytes).
 MAX_FILE_SIZE = 50 * 1024 * 1024
@@ -146,7 +147,7 @@ def embedded_files(paper: CheckedPaper) -> Iterator[Violation]:
     count = len(files)
     pages = [item.page for item in facts.embedded_files if item.page is not None]
     yield Violation(
-        f"the PDF carries {count} embedded file{'s' if count > 1 else ''}: {shown}{more}",
+        f"the PDF carries {counted(count, 'embedded file')}: {shown}{more}",
         page=min(pages) if pages else None,
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.report import Severity, describe_position
-from proceedings.text_quality import page_count
+from proceedings.wording import counted
 
 # A heading measured a line's height below the top of a page still opens that page.
 PAGE_LIMIT_TOLERANCE = 0.02
@@ -109,7 +109,7 @@ def body_end_not_found(paper: CheckedPaper) -> Iterator[Violation]:
     if structure is not None and structure.body_end is None:
         yield Violation(
             "no end of the main text found (no references, appendix or other trailing "
-            f"heading); the whole PDF ({page_count(len(document.pages))}) is counted"
+            f"heading); the whole PDF ({counted(len(document.pages), 'page')}) is counted"
         )
 
 

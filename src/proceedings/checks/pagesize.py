@@ -12,7 +12,7 @@ from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.pdf.facts import PageFacts
 from proceedings.report import Severity
-from proceedings.text_quality import page_ranges
+from proceedings.wording import describe_pages, on_pages
 
 # How far a page may be from the expected size, in points, on each side.
 TOLERANCE_PT = 2.0
@@ -99,7 +99,7 @@ def page_size(paper: CheckedPaper) -> Iterator[Violation]:
             groups.setdefault(_describe_page(page), []).append(page.number)
     if not groups:
         return
-    found = "; ".join(f"{description}, {_on(pages)}" for description, pages in groups.items())
+    found = "; ".join(f"{description}, {on_pages(pages)}" for description, pages in groups.items())
     yield Violation(
         f"page size is not {name} ({_pt(width)} x {_pt(height)} pt): {found}",
         page=min(pages[0] for pages in groups.values()),
@@ -149,8 +149,8 @@ def rotated_pages(paper: CheckedPaper) -> Iterator[Violation]:
     ordered = sorted(groups.items(), key=lambda item: item[1][0])
     first_rotation, first_pages = ordered[0]
     verb = "is" if len(first_pages) == 1 else "are"
-    parts = [f"{_pages_word(first_pages)} {verb} rotated by {first_rotation} degrees"]
-    parts += [f"{_pages_word(pages)} by {rotation} degrees" for rotation, pages in ordered[1:]]
+    parts = [f"{describe_pages(first_pages)} {verb} rotated by {first_rotation} degrees"]
+    parts += [f"{describe_pages(pages)} by {rotation} degrees" for rotation, pages in ordered[1:]]
     yield Violation("; ".join(parts), page=first_pages[0])
 
 
@@ -196,7 +196,7 @@ def crop_box(paper: CheckedPaper) -> Iterator[Violation]:
     if not groups:
         return
     parts = [
-        f"crop box {crop} inside the media box {media} {_on(pages)}"
+        f"crop box {crop} inside the media box {media} {on_pages(pages)}"
         for (crop, media), pages in groups.items()
     ]
     yield Violation("; ".join(parts), page=min(pages[0] for pages in groups.values()))
@@ -232,12 +232,3 @@ def _size(width: float, height: float) -> str:
 
 def _pt(value: float) -> str:
     return f"{value:.0f}"
-
-
-def _on(pages: list[int]) -> str:
-    return f"on {_pages_word(pages)}"
-
-
-def _pages_word(pages: list[int]) -> str:
-    ranges = page_ranges(pages)
-    return f"page {ranges}" if ranges.isdigit() else f"pages {ranges}"

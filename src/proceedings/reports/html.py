@@ -42,6 +42,7 @@ from proceedings.report import (
     format_number,
 )
 from proceedings.version import __version__
+from proceedings.wording import counted
 
 THUMB_WIDTH = 80  # CSS and image pixels: 3-4 kB a page as PNG
 FIRST_PAGES = 12  # pages shown of each paper, besides the one where the main text ends
@@ -246,7 +247,7 @@ def _measure(paper: PaperReport) -> str:
     if paper.unreadable:
         return f"Not read ({limit})."
     total = paper.pages_total
-    pages = f"{total} page{'s' if total != 1 else ''} in all"
+    pages = f"{counted(total or 0, 'page')} in all"
     if paper.body_end is not None:
         where = describe_position(paper.body_end.page, paper.body_end.fraction)
         return f"{paper.body_end.heading} starts {where}; {pages}; {limit}."
