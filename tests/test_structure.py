@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from proceedings.pdf.structure import HeadingNames, Kind
-from proceedings.text_quality import page_ranges
+from proceedings.wording import page_ranges
 from proceedings.texts import letters_key
 
 NAMES = HeadingNames()
