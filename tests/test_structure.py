@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from proceedings.pdf.structure import HeadingNames, Kind
-from proceedings.wording import page_ranges
 from proceedings.texts import letters_key
+from proceedings.wording import page_ranges
 
 NAMES = HeadingNames()
 
