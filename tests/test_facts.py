@@ -9,15 +9,13 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pikepdf
 import pytest
 from pikepdf import Name
 
 from conftest import BAD, FIXTURES, PAPERS
-from proceedings.paper import facts_for, read_paper_facts
+from proceedings.paper import CheckedPaper, facts_for, read_paper_facts
 from proceedings.pdf.facts import EmbeddedFile, PdfFacts, read_facts
 
 FACTS = FIXTURES / "facts"
@@ -235,13 +233,13 @@ def test_document_scripts_open_action_and_attached_files(tmp_path: Path) -> None
 # --------------------------------------------------------------------------- caching
 
 
-def test_facts_for_prefers_the_pipeline_facts_then_caches_in_notes() -> None:
+def test_facts_for_prefers_the_pipeline_facts_then_keeps_what_it_read() -> None:
     given = PdfFacts(path=FACTS / "clean.pdf", file_size=1)
-    paper: Any = SimpleNamespace(path=FACTS / "clean.pdf", notes={}, facts=given)
+    paper = CheckedPaper(id="x", path=FACTS / "clean.pdf", track="long", page_limit=5, facts=given)
     assert facts_for(paper) is given
-    paper = SimpleNamespace(path=FACTS / "clean.pdf", notes={})
+    paper = CheckedPaper(id="x", path=FACTS / "clean.pdf", track="long", page_limit=5)
     first = facts_for(paper)
-    assert paper.notes["facts"] is first and facts_for(paper) is first
+    assert first.page_count == 2 and paper.facts is first and facts_for(paper) is first
 
 
 # ------------------------------------------------------------ sources and the corpus

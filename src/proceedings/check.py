@@ -106,7 +106,7 @@ def check_paths(
     for path in paths:
         if path.is_dir() and is_volume(path):
             found.append(("volume", path))
-        elif path.suffix.lower() == ".bib" and not path.is_dir():
+        elif path.suffix.lower() == ".bib":  # a folder so named is BIB001's, not a folder of PDFs
             found.append(("bib", path))
         else:
             loose += pdfs_in(path)
