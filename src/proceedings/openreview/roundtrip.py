@@ -13,6 +13,7 @@ otherwise the import stops too. Nothing is written in either case.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import difflib
 import io
@@ -47,6 +48,7 @@ _WIDTH = 1 << 30  # never re-wrap a long line
 _FOLD_WIDTH = 80  # folded (`>`) text the import writes, when no other width is known
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -195,7 +197,7 @@ def _lines_of(body: str, changed: Mapping[int, set[str]], whole_list: bool) -> s
     """The lines (0-based) of the fields in `changed`, key to the end of the value; with
     `whole_list`, those of the `papers` value too."""
     lines: set[int] = set()
-    root = yaml.compose(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    root = yaml.compose(body, Loader=_LOADER)
     if not isinstance(root, yaml.MappingNode):
         return lines
     for key, value in root.value:
@@ -243,16 +245,20 @@ def _load(body: str, source: str) -> tuple[YAML, Any, list[str]]:
             source,
         ) from None
     original = body.splitlines(keepends=True)
+    lines = Counter(original)
+    offset = re.search(r"(?m)^( *)- ", body)
+    likely = [i for i in _INDENTS if offset and i[2] == len(offset.group(1))]
     best: tuple[int, YAML, list[str]] | None = None
-    for indent in _INDENTS:
+    for indent in [*likely, *(i for i in _INDENTS if i not in likely)]:
         handle = _new_yaml(indent)
         written = _dump(handle, document, source).splitlines(keepends=True)
         if written == original:
             return handle, document, written
-        matcher = difflib.SequenceMatcher(None, original, written, autojunk=False)
-        differing = len(original) - sum(block.size for block in matcher.get_matching_blocks())
+        differing = (Counter(written) - lines).total()  # lines the file does not have
         if best is None or differing < best[0]:
             best = (differing, handle, written)
+        if indent in likely and indent == likely[-1] and best[0] * 10 < len(original):
+            break  # close enough: only some values re-wrapped
     assert best is not None
     return best[1], document, best[2]
 
@@ -291,9 +297,21 @@ class _Hunk:
 
 
 def _hunks(base: list[str], other: list[str]) -> list[_Hunk]:
-    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
+    """The differences from `base` to `other`. Common lines at both ends are set aside
+    first, as most of a file is; difflib's heuristic for frequent lines (`    archival:
+    true`, once a paper) keeps a file of thousands of papers to a second or so."""
+    if base == other:
+        return []
+    head = 0
+    while head < min(len(base), len(other)) and base[head] == other[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(base), len(other)) - head and base[-1 - tail] == other[-1 - tail]:
+        tail += 1
+    a, b = base[head : len(base) - tail], other[head : len(other) - tail]
+    matcher = difflib.SequenceMatcher(None, a, b)
     return [
-        _Hunk(i1, i2, other[j1:j2], range(j1, j2))
+        _Hunk(head + i1, head + i2, b[j1:j2], range(head + j1, head + j2))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
@@ -720,15 +738,21 @@ def _comments(body: str) -> list[tuple[int, str]]:
     try:
         spans = [
             (token.start_mark.index, token.end_mark.index)
-            for token in yaml.scan(body, Loader=yaml.SafeLoader)
+            for token in yaml.scan(body, Loader=_LOADER)
             if isinstance(token, yaml.ScalarToken)
         ]
     except yaml.YAMLError:
         spans = []
+    starts = [start for start, _ in spans]  # in order, and they do not overlap
     out: list[tuple[int, str]] = []
+    line, counted = 1, 0
     for match in re.finditer(r"(?:^|(?<=\s))#[^\n]*", body):
-        if not any(start <= match.start() < end for start, end in spans):
-            out.append((body.count("\n", 0, match.start()) + 1, match.group().rstrip()))
+        inside = bisect.bisect_right(starts, match.start()) - 1
+        if inside >= 0 and match.start() < spans[inside][1]:
+            continue
+        line += body.count("\n", counted, match.start())
+        counted = match.start()
+        out.append((line, match.group().rstrip()))
     return out
 
 
