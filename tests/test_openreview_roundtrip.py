@@ -409,3 +409,44 @@ def test_a_file_the_reader_accepts_keeps_its_bytes_outside_the_edit(
     assert newline + "# end of" in after.decode("utf-8-sig") or "#\tend of" in after.decode()
     data = read_yaml(papers_yaml, "papers.yaml").data
     assert [paper["id"] for paper in data["papers"]] == ["1", "2", "3", "4"]
+
+
+def first_import() -> Any:
+    from proceedings.openreview import notes_to_papers
+
+    imported = notes_to_papers(FIRST).papers
+    return imported, merge_papers(None, imported[:2])
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("# the organizers' notes\n# papers come later\n", "# papers come later\n"),
+        ("# notes\npapers:  # none yet\n", "papers:  # none yet\n"),
+        ("papers: []\nvolume: 3  # the third\n", "volume: 3  # the third\n"),
+    ],
+)
+def test_a_file_without_papers_keeps_its_comments(text: str, kept: str) -> None:
+    imported, _ = first_import()
+    result = merge_papers(text, imported)
+    assert kept in result.text and result.text.count("  - id:") == 3
+    assert read_yaml_text(result.text)["papers"][2]["id"] == "3"
+
+
+def test_a_file_without_a_final_line_end_keeps_its_last_line() -> None:
+    imported, first = first_import()
+    text = first.text.rstrip("\n") + "  # last"
+    unchanged = merge_papers(text, imported[:2], previous=first.record)
+    assert unchanged.text == text and not unchanged.changed
+    appended = merge_papers(text, imported, previous=first.record)
+    assert appended.text.startswith(text + "\n  - id: '3'\n")
+
+
+def test_what_the_writer_cannot_keep_next_to_a_change_is_refused_naming_the_line() -> None:
+    imported, first = first_import()
+    text = "%YAML 1.1\n---\n" + first.text + "...\n"
+    assert merge_papers(text, imported[:2], previous=first.record).text == text  # no change
+    with pytest.raises(OpenReviewImportError) as refused:
+        merge_papers(text, imported, previous=first.record)  # a paper appended at the `...`
+    assert str(refused.value).startswith(f"papers.yaml, line {text.count(chr(10))}: ")
+    assert "('...' would be left out); nothing was written" in str(refused.value)

@@ -58,8 +58,11 @@ class _Text:
     body: str
     bom: bool
     crlf: bool
+    last_line: str | None = None  # the last line, when it has no line end
 
     def restore(self, body: str) -> str:
+        if self.last_line is not None and body.endswith("\n" + self.last_line + "\n"):
+            body = body[:-1]  # the file's last line still last: still without a line end
         if self.crlf:
             body = body.replace("\n", "\r\n")
         return (_BOM if self.bom else "") + body
@@ -83,9 +86,9 @@ def edit_papers_yaml(
         body = plain.body
         if body and not body.endswith("\n"):
             body += "\n"
-        expected = {"papers": [dict(entry) for entry in after]}
-        out = plain.restore(body + _dump_papers_yaml({}, after))
-        _check_reads_back(out, source, expected)
+        fresh = _dump_papers_yaml({}, after)
+        out = plain.restore(body + fresh)
+        _check_reads_back(out, source, _parse(fresh, source).data)  # the comments change nothing
         return out
     changed = _changed_fields(before, after)
     allowed = _lines_of(plain.body, changed, whole_list=not before)
@@ -144,6 +147,10 @@ def _split(text: str, source: str) -> _Text:
                 source,
                 line,
             )
+    if body and not body.endswith("\n"):
+        # A line end is added for the editing: a paper appended after the last line must
+        # start a line of its own.
+        return _Text(body + "\n", bom, crlf, body.rsplit("\n", 1)[-1])
     return _Text(body, bom, crlf)
 
 
@@ -340,10 +347,13 @@ def _merge3(
             if outside or any(not hunk.origin for hunk in mine):
                 line = outside[0] if outside else min(h.origin.start for h in mine)
                 was = original[line].rstrip() if line < len(original) else ""
+                would = " ".join(text.strip() for text in unchanged[start:end])
+                becomes = f"would become {would!r}" if would else "would be left out"
                 raise OpenReviewImportError(
-                    f"{source}, line {line + 1}: cannot be edited in place next to a line the"
-                    f" YAML writer would re-write ({was!r}); nothing was written. Write the"
-                    " value on one line and import again",
+                    f"{source}, line {line + 1}: the import changes the file next to this line,"
+                    f" which the YAML writer cannot keep as written ({was!r} {becomes});"
+                    " nothing was written. Write it as the writer does (it means the same)"
+                    " and import again",
                     source,
                     line + 1,
                 )
