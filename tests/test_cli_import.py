@@ -163,5 +163,5 @@ def test_a_papers_yaml_that_cannot_be_edited_safely_is_one_error_and_stays(
     target.write_bytes(raw)
     result = run_cli("import", "openreview", EXPORT, "--papers", target)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"{target}, line 4: mixes line ends" in result.output
+    assert f"{target}, line 4: ends with" in result.output and "two kinds" in result.output
     assert target.read_bytes() == raw

@@ -57,14 +57,14 @@ class _Text:
 
     body: str
     bom: bool
-    crlf: bool
+    newline: str  # the file's line end: "\n", "\r\n" or "\r"
     last_line: str | None = None  # the last line, when it has no line end
 
     def restore(self, body: str) -> str:
         if self.last_line is not None and body.endswith("\n" + self.last_line + "\n"):
             body = body[:-1]  # the file's last line still last: still without a line end
-        if self.crlf:
-            body = body.replace("\n", "\r\n")
+        if self.newline != "\n":
+            body = body.replace("\n", self.newline)
         return (_BOM if self.bom else "") + body
 
 
@@ -93,7 +93,8 @@ def edit_papers_yaml(
     changed = _changed_fields(before, after)
     allowed = _lines_of(plain.body, changed, whole_list=not before)
     yaml_rt, document, unchanged = _load(plain.body, source)
-    papers = document.get("papers")
+    papers = document.get("papers") if isinstance(document, CommentedMap) else None
+    _check_same_papers(papers, before, source)
     if not isinstance(papers, CommentedSeq):
         papers = CommentedSeq()
         papers.fa.set_block_style()
@@ -121,22 +122,42 @@ def edit_papers_yaml(
     return out
 
 
+def _check_same_papers(papers: Any, before: Sequence[Mapping[str, Any]], source: str) -> None:
+    """ruamel.yaml reads YAML 1.2, the project YAML 1.1: the papers and their keys must be the
+    same for both before one is edited by what the other read (`yes:` is a key `True` in 1.1)."""
+    count = len(papers) if isinstance(papers, CommentedSeq) else 0
+    problem = count != len(before)
+    for index in range(min(count, len(before))):
+        node = papers[index]
+        if not isinstance(node, CommentedMap) or list(node) != list(before[index]):
+            problem = True
+            count = index
+            break
+    if problem:
+        raise OpenReviewImportError(
+            f"{source}: paper {count + 1} reads differently with YAML 1.1 and 1.2 (a key such"
+            " as `yes:` or `on:`?); the import cannot edit it in place, nothing was written",
+            source,
+        )
+
+
 def _split(text: str, source: str) -> _Text:
     bom = text.startswith(_BOM)
     body = text[1:] if bom else text
-    crlf = "\r\n" in body
+    ends = re.finditer(r"\r\n|\r|\n", body)
+    first = next(ends, None)
+    newline = first.group() if first else "\n"
     if "\r" in body:
-        normalized = body.replace("\r\n", "\n")
-        if not crlf or "\r" in normalized or normalized.count("\n") != body.count("\r\n"):
-            line = _first_other_line_end(body, crlf)
-            raise OpenReviewImportError(
-                f"{source}, line {line}: mixes line ends (\\n, \\r\\n, \\r); the import cannot"
-                " keep both, so it writes nothing: save the file with one kind of line end"
-                " and import again",
-                source,
-                line,
-            )
-        body = normalized
+        for line, end in enumerate(ends, start=2):
+            if end.group() != newline:
+                raise OpenReviewImportError(
+                    f"{source}, line {line}: ends with {end.group()!r} where line 1 ends with"
+                    f" {newline!r}; the import cannot keep line ends of two kinds, so it writes"
+                    " nothing: save the file with one kind of line end and import again",
+                    source,
+                    line,
+                )
+        body = body.replace(newline, "\n")
     for mark in ("\x85", "\u2028", "\u2029"):
         if mark in body:
             line = body[: body.index(mark)].count("\n") + 1
@@ -150,15 +171,8 @@ def _split(text: str, source: str) -> _Text:
     if body and not body.endswith("\n"):
         # A line end is added for the editing: a paper appended after the last line must
         # start a line of its own.
-        return _Text(body + "\n", bom, crlf, body.rsplit("\n", 1)[-1])
-    return _Text(body, bom, crlf)
-
-
-def _first_other_line_end(body: str, crlf: bool) -> int:
-    for number, match in enumerate(re.finditer(r"\r\n|\r|\n", body), start=1):
-        if (match.group() == "\r\n") != crlf:
-            return number
-    return 1
+        return _Text(body + "\n", bom, newline, body.rsplit("\n", 1)[-1])
+    return _Text(body, bom, newline)
 
 
 def _parse(text: str, source: str) -> Any:
@@ -451,6 +465,10 @@ def _edited(node: Any, old: Any, new: Any) -> tuple[Any, Any]:
 def _edit_list(node: CommentedSeq, old: list[Any], new: list[Any]) -> list[Any]:
     """Items of `new` found in `old` (authors by profile, e-mail or name, as the merge matches
     them) keep their node and its comments; the others are written like their neighbours."""
+    if len(node) != len(old):
+        return list(
+            _render(new, node)[1]
+        )  # not read alike (see `_check_same_papers`): written anew
     if len(old) == len(new):
         found = list(range(len(new)))
     elif all(isinstance(item, Mapping) for item in (*old, *new)):
