@@ -457,7 +457,12 @@ def _edited(node: Any, old: Any, new: Any) -> tuple[Any, Any]:
     """The node to put in place of `node` (read as `old`), and the value it reads as."""
     if isinstance(node, CommentedMap) and isinstance(old, Mapping) and isinstance(new, Mapping):
         return node, _edit_map(node, old, new)
-    if isinstance(node, CommentedSeq) and isinstance(old, list) and isinstance(new, list):
+    if (
+        isinstance(node, CommentedSeq)
+        and isinstance(old, list)
+        and isinstance(new, list)
+        and len(node) == len(old)  # else not read alike (see `_check_same_papers`)
+    ):
         return node, _edit_list(node, old, new)
     return _render(new, node)
 
@@ -465,10 +470,6 @@ def _edited(node: Any, old: Any, new: Any) -> tuple[Any, Any]:
 def _edit_list(node: CommentedSeq, old: list[Any], new: list[Any]) -> list[Any]:
     """Items of `new` found in `old` (authors by profile, e-mail or name, as the merge matches
     them) keep their node and its comments; the others are written like their neighbours."""
-    if len(node) != len(old):
-        return list(
-            _render(new, node)[1]
-        )  # not read alike (see `_check_same_papers`): written anew
     if len(old) == len(new):
         found = list(range(len(new)))
     elif all(isinstance(item, Mapping) for item in (*old, *new)):
