@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from proceedings.openreview import OpenReviewImportError, import_openreview, merge_papers
 from proceedings.openreview.roundtrip import edit_papers_yaml
@@ -450,3 +452,53 @@ def test_what_the_writer_cannot_keep_next_to_a_change_is_refused_naming_the_line
         merge_papers(text, imported, previous=first.record)  # a paper appended at the `...`
     assert str(refused.value).startswith(f"papers.yaml, line {text.count(chr(10))}: ")
     assert "('...' would be left out); nothing was written" in str(refused.value)
+
+
+# --- comments and blank lines anywhere -----------------------------------------------------
+
+
+def with_additions(additions: list[tuple[int, int, int]]) -> str:
+    """HAND_WRITTEN with comment lines, blank lines and end-of-line comments added."""
+    lines = HAND_WRITTEN.splitlines(keepends=True)
+    for number, (where, kind, column) in enumerate(additions):
+        where %= len(lines)
+        if kind == 0:
+            lines.insert(where, " " * column + f"# added {number}\n")
+        elif kind == 1:
+            lines.insert(where, "\n")
+        elif ":" in lines[where] and not lines[where].rstrip().endswith((">", "|")):
+            lines[where] = lines[where].rstrip("\n") + f"  # added {number}\n"
+    return "".join(lines)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 2), st.sampled_from([0, 2, 4, 6])),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_comments_and_blank_lines_added_anywhere_stay_where_they_are(
+    additions: list[tuple[int, int, int]],
+) -> None:
+    from proceedings.openreview import notes_to_papers
+    from proceedings.yamlsource import YamlError, parse_yaml
+
+    text = with_additions(additions)
+    try:
+        parse_yaml(text, "papers.yaml")
+    except YamlError:
+        return  # a comment that breaks the YAML: the reader's business
+    first = merge_papers(None, notes_to_papers(FIRST).papers)
+    result = merge_papers(text, notes_to_papers(SECOND).papers, previous=first.record)
+    # Only the title of paper 1 and the lines of its abstract (a comment written inside the
+    # folded block is part of the abstract) are replaced; every other line stays as it was.
+    lines = text.splitlines()
+    title = next(i for i, line in enumerate(lines) if "Early Stopping Revisited" in line)
+    start = lines.index("    abstract: >")
+    replaceable = {title, *range(start + 1, lines.index("    archival: true"))}
+    matcher = difflib.SequenceMatcher(None, lines, result.text.splitlines(), autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            assert set(range(i1, i2)) <= replaceable, (lines[i1:i2], text, result.text)
