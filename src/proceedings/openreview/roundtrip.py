@@ -1,14 +1,15 @@
 """papers.yaml edited in place: a re-import changes the fields the merge changed and appends
 the new papers, and leaves every other byte as the organizers wrote it (comments, blank lines,
-key order, quoting, block scalars).
+key order, quoting, block scalars, line ends, a byte-order mark).
 
-The editing is ruamel.yaml's round-trip mode. It reproduces most files exactly but not all
-(a plain scalar wrapped over two lines comes back on one, an indentation it cannot keep comes
-back re-indented), so before anything is changed the file is read and written back unchanged:
-a line that does not come back as it was, outside the fields the import replaces anyway,
-stops the import with that line named. After the edit, the text must read back, with the
+The editing is ruamel.yaml's round-trip mode. It writes most files back exactly, not all: a
+value PyYAML wrapped over several lines comes back on one, a closing `...` is left out. So the
+file is also written back without any edit, and wherever that differs from the file, the
+file's own lines are kept (a three-way merge of lines: the file, the file written back, the
+file edited). Where such a line touches a change of the import without being replaced by it,
+the import stops with that line named. After the edit the text must read back, with the
 project's own reader, as exactly the data intended, and must hold every comment of the file;
-otherwise the import stops too. Nothing is written in either case.
+otherwise the import stops too. Nothing is written when it stops.
 """
 
 from __future__ import annotations
