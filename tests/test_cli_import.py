@@ -124,3 +124,44 @@ def test_an_export_of_several_venues_stops_with_exit_2_and_writes_nothing(tmp_pa
     )  # fmt: skip
     assert chosen.exit_code == 0, chosen.output
     assert sorted(archival_flags(volume / "papers.yaml")) == ["12", "24"]
+
+
+def test_a_re_import_keeps_the_organizers_comments_and_changes_only_what_changed(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "papers.yaml"
+    run_cli("import", "openreview", EXPORT, "--papers", target, *ARCHIVAL)
+    lines = target.read_text().splitlines(keepends=True)
+    lines.insert(0, "# Accepted papers of ICBINB 2026; tracks checked by Ana.\n\n")
+    lines[1] = lines[1].rstrip("\n") + "  # first to present\n"
+    commented = "".join(lines)
+    target.write_text(commented)
+
+    data = json.loads(EXPORT.read_text())
+    data["notes"][0]["content"]["title"] = {"value": "A Title Corrected on OpenReview"}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(data))
+    result = run_cli("import", "openreview", export, "--papers", target)
+    assert result.exit_code == 0, result.output
+    assert "comments" not in result.output and not (tmp_path / "papers.yaml.bak").exists()
+    after = target.read_text()
+    old = [line for line in commented.splitlines() if line not in after.splitlines()]
+    new = [line for line in after.splitlines() if line not in commented.splitlines()]
+    # The title had to be quoted (it holds ": "); the new one keeps the quotes.
+    title = "When Bigger Batches Did Not Help: A Negative Result on Learning-Rate Scaling"
+    assert old == [f"    title: '{title}'"]
+    assert new == ["    title: 'A Title Corrected on OpenReview'"]
+    assert after.startswith("# Accepted papers of ICBINB 2026; tracks checked by Ana.\n\n")
+
+
+def test_a_papers_yaml_that_cannot_be_edited_safely_is_one_error_and_stays(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "papers.yaml"
+    run_cli("import", "openreview", EXPORT, "--papers", target)
+    raw = target.read_bytes().replace(b"\n", b"\r\n", 3)  # line ends of two kinds
+    target.write_bytes(raw)
+    result = run_cli("import", "openreview", EXPORT, "--papers", target)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{target}, line 4: ends with" in result.output and "two kinds" in result.output
+    assert target.read_bytes() == raw

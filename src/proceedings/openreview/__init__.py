@@ -2,8 +2,9 @@
 
 `import_openreview` is the Python API that the command line wraps: it reads an export of
 submission notes (`read_notes`), keeps the accepted papers as papers.yaml entries
-(`notes_to_papers`), merges them into the existing papers.yaml (`merge_papers`) and writes
-papers.yaml and its import record atomically.
+(`notes_to_papers`), merges them into the existing papers.yaml (`merge_papers`, which edits
+the file in place, keeping what the organizers wrote: `roundtrip`) and writes papers.yaml and
+its import record atomically.
 
 Accepted papers
     A note is accepted when `content.venueid` equals the venue id (`ImportOptions.venue_id`).

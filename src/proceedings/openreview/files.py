@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import stat
 from collections import Counter
@@ -96,8 +95,8 @@ def import_notes(
     of the changes, and each file written in full to a temporary file beside it; then the
     renames, papers.yaml first, so an interruption between the two can only make a later
     import keep values, never overwrite hand edits. Files whose content would not change are
-    not touched. When papers.yaml had comments, which YAML rewriting cannot keep, its previous
-    text is saved as `papers.yaml.bak` first.
+    not touched. papers.yaml is edited in place: its comments, blank lines, key order and
+    quoting stay as they are (see `roundtrip`).
     """
     imported = notes_to_papers(notes, options)
     if not imported.papers:
@@ -128,13 +127,6 @@ def import_notes(
     result.lines()  # what the command prints after the writes must not fail after them
     writes: list[tuple[Path, bytes]] = []
     if result.changed:
-        if existing is not None and _has_comments(existing):
-            result.backup = papers_yaml.with_name(papers_yaml.name + ".bak")
-            writes.append((result.backup, existing.encode("utf-8")))
-            result.warnings.append(
-                f"{papers_yaml} had comments, which are not kept; its previous text is in"
-                f" {result.backup}"
-            )
         writes.append((papers_yaml, result.text.encode("utf-8")))
     text = record_text(result.record, imported.venue_id)
     if previous is None or _read_text(record_file) != text:
@@ -186,25 +178,13 @@ def _read_text(path: Path) -> str:
     except ReadError as error:
         raise OpenReviewImportError(_read_problem(error), str(path)) from None
     except UnicodeDecodeError as error:
+        raw = error.object
+        line = raw[: error.start].count(b"\n") + 1
         raise OpenReviewImportError(
-            f"{path}: not UTF-8 text (byte {error.start})", str(path)
-        ) from error
-
-
-def _has_comments(text: str) -> bool:
-    """Whether YAML `text` has a comment (a `#` outside every scalar)."""
-    try:
-        spans = [
-            (token.start_mark.index, token.end_mark.index)
-            for token in yaml.scan(text, Loader=yaml.SafeLoader)
-            if isinstance(token, yaml.ScalarToken)
-        ]
-    except yaml.YAMLError:
-        return "#" in text
-    for match in re.finditer(r"(?:^|(?<=\s))#", text):
-        if not any(start <= match.start() < end for start, end in spans):
-            return True
-    return False
+            f"{path}, line {line}: not UTF-8 text (byte {error.start}); nothing was written",
+            str(path),
+            line,
+        ) from None
 
 
 def _write_all(writes: Sequence[tuple[Path, bytes]]) -> None:

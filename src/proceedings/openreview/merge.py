@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from proceedings.openreview.identity import identify_authors as _identify
 from proceedings.openreview.model import (
     AUTHOR_KEYS,
     IMPORTED_KEYS,
@@ -20,8 +21,8 @@ from proceedings.openreview.model import (
     _ordered_author,
     _ordered_entry,
 )
+from proceedings.openreview.roundtrip import edit_papers_yaml
 from proceedings.openreview.yamltext import _dump_papers_yaml, _load_papers_yaml
-from proceedings.texts import letters_key
 
 
 def merge_papers(
@@ -40,8 +41,12 @@ def merge_papers(
     take the imported value. Without `previous`, every value that differs is kept. New papers
     are appended; papers missing from `imported` stay and are reported as gone (with the
     reason from `skipped` when their note is there). `source` names the file in errors.
+
+    The new text is the existing one edited in place (comments, blank lines, key order and
+    quoting kept; see `roundtrip`); without an existing text, the documented layout.
     """
     top, entries = _load_papers_yaml(existing_yaml_text, source)
+    before = list(entries)  # the merge replaces entries, it does not change them
     records: dict[str, Mapping[str, Any]] = dict(previous or {})
     warnings: list[str] = []
     by_id: dict[str, int] = {}
@@ -115,7 +120,10 @@ def merge_papers(
         ordered.append(PaperChange(entry_id, _line(entry.get("title")), "gone", reason=why))
     ordered += [changes[_key(entry["id"])] for entry in appended]
     entries += appended
-    text = _dump_papers_yaml(top, entries)
+    if existing_yaml_text is None or not existing_yaml_text.strip():
+        text = _dump_papers_yaml(top, entries)
+    else:
+        text = edit_papers_yaml(existing_yaml_text, source, before, entries)
     record = dict(new_records)
     for paper_id, old in records.items():
         if paper_id not in record:
@@ -275,38 +283,6 @@ def _merge_authors(
         values.update({key: value for key, value in c.items() if key not in AUTHOR_KEYS})
         merged.append(values)
     return merged, updated, kept
-
-
-def _identify(
-    authors: Sequence[Mapping[str, Any]], pool: Sequence[tuple[int, Mapping[str, Any]]]
-) -> list[int]:
-    """For each author, the identity of the same person in `pool`, or a fresh one."""
-    found: dict[int, int] = {}
-    taken: set[int] = set()
-    keys: tuple[Callable[[Mapping[str, Any]], str], ...] = (
-        lambda a: _line(a.get("openreview")),
-        lambda a: _line(a.get("email")).casefold(),
-        lambda a: letters_key(_line(a.get("name"))) or _line(a.get("name")).casefold(),
-    )  # names without Latin letters (张伟) are compared as written
-    for key in keys:
-        for index, author in enumerate(authors):
-            wanted = key(author)
-            if index in found or not wanted:
-                continue
-            for identity, other in pool:
-                if identity not in taken and key(other) == wanted:
-                    found[index] = identity
-                    taken.add(identity)
-                    break
-    fresh = max((identity for identity, _ in pool), default=-1) + 1
-    ids: list[int] = []
-    for index in range(len(authors)):
-        if index in found:
-            ids.append(found[index])
-        else:
-            ids.append(fresh)
-            fresh += 1
-    return ids
 
 
 def _same(a: Any, b: Any) -> bool:

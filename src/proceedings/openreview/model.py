@@ -7,7 +7,6 @@ import os
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 RECORD_SUFFIX = ".imported.json"
@@ -133,7 +132,6 @@ class MergeResult:
     warnings: list[str]
     changed: bool  # whether `text` differs from the existing papers.yaml
     imported: ImportResult | None = None  # set by import_openreview
-    backup: Path | None = None  # a copy of the previous papers.yaml, when comments were dropped
 
     def with_status(self, status: ChangeStatus) -> list[PaperChange]:
         return [change for change in self.changes if change.status == status]
