@@ -1,0 +1,20 @@
+"""What the BIB and PMLR rules share: which BibTeX files each family reads.
+
+This module holds no rule. The PMLR rules apply only to a volume file, a .bib with an
+`@Proceedings` entry and `@InProceedings` entries (see `BibFile.is_pmlr_volume`); the `BIB`
+rules about entries apply to the other files, reference lists.
+"""
+
+from __future__ import annotations
+
+from proceedings.bib.model import BibFile
+
+
+def pmlr_volume(bib: BibFile) -> bool:
+    """Whether the PMLR rules read `bib`: a readable PMLR volume file."""
+    return bib.load_error is None and bib.is_pmlr_volume
+
+
+def reference_list(bib: BibFile) -> bool:
+    """Whether the `BIB` rules about entries read `bib`: a readable file that is no volume."""
+    return bib.load_error is None and not bib.is_pmlr_volume
