@@ -6,12 +6,7 @@ import re
 from collections.abc import Iterator
 
 from proceedings.bib.model import BibEntry, BibFile
-from proceedings.bib.text import (
-    comparable,
-    family_name,
-    latex_to_text,
-    split_names,
-)
+from proceedings.bib.text import comparable, family_name, latex_to_text, split_names
 from proceedings.checks import Violation, rule
 from proceedings.checks.bib_walk import pmlr_volume
 from proceedings.report import Severity
