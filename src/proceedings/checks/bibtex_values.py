@@ -8,10 +8,15 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from proceedings.bib.ids import arxiv_ids, doi_problem
-from proceedings.bib.model import BibEntry, BibFile
+from proceedings.bib.ids import ID_FIELDS, arxiv_ids, doi_problem
+from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import entry_year, reference_list
+from proceedings.checks.bib_walk import (
+    FieldProblem,
+    entry_year,
+    field_violations,
+    reference_list,
+)
 from proceedings.report import Severity
 
 YEAR = re.compile(r"^\d{4}$")
@@ -85,17 +90,14 @@ def malformed_year(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Give the four-digit year; move "to appear" or "in press" to `note`.
     """
-    if not reference_list(bib):
-        return
-    for entry in bib.entries:
-        found = entry.field("year")
-        if found is None:
-            continue
-        value = found.value.strip().strip("{}").strip()
-        if value and not YEAR.match(value):
-            yield Violation(
-                f"entry `{entry.key}` has year `{value}`, not four digits", line=found.line
-            )
+    if reference_list(bib):
+        yield from field_violations(bib.entries, _year_problem, ("year",), empty=True)
+
+
+def _year_problem(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    value = found.value.strip().strip("{}").strip()
+    if value and not YEAR.match(value):
+        yield FieldProblem(f"entry `{entry.key}` has year `{value}`, not four digits")
 
 
 @rule(
@@ -128,18 +130,14 @@ def malformed_doi(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Keep only the DOI itself, starting with `10.`; put other links in `url`.
     """
-    if not reference_list(bib):
-        return
-    for entry in bib.entries:
-        found = entry.field("doi")
-        if found is None or not found.value.strip():
-            continue
-        problem = doi_problem(found.value)
-        if problem is not None:
-            yield Violation(
-                f"entry `{entry.key}`: DOI `{found.value.strip()}` {problem}",
-                line=found.line,
-            )
+    if reference_list(bib):
+        yield from field_violations(bib.entries, _doi_problem, ("doi",))
+
+
+def _doi_problem(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    problem = doi_problem(found.value)
+    if problem is not None:
+        yield FieldProblem(f"entry `{entry.key}`: DOI `{found.value.strip()}` {problem}")
 
 
 @rule(
@@ -176,18 +174,18 @@ def malformed_arxiv_id(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Copy the identifier from the paper's arXiv page.
     """
-    if not reference_list(bib):
-        return
-    for entry in bib.entries:
-        for item in arxiv_ids(entry):
-            if item.problem is None:
-                continue
-            found = entry.field(item.field)
-            line = found.line_of(item.text) if found is not None else entry.line
-            yield Violation(
+    if reference_list(bib):
+        # In the order `arxiv_ids` finds them: the fields of ID_FIELDS, in its order.
+        yield from field_violations(bib.entries, _arxiv_problems, ID_FIELDS)
+
+
+def _arxiv_problems(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    for item in arxiv_ids(entry):
+        if item.field == found.name and item.problem is not None:
+            yield FieldProblem(
                 f"entry `{entry.key}`: arXiv identifier `{item.text}` in `{item.field}`: "
                 f"{item.problem}",
-                line=line,
+                found.raw.find(item.text) if item.text else -1,
             )
 
 

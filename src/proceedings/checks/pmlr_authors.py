@@ -9,7 +9,13 @@ from proceedings.asciilatex import encode
 from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.bib.text import NameItem, split_names
 from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import pmlr_volume
+from proceedings.checks.bib_walk import (
+    FieldJudge,
+    FieldProblem,
+    field_violations,
+    pmlr_volume,
+    search,
+)
 from proceedings.report import Severity
 from proceedings.texts import split_name
 
@@ -42,26 +48,26 @@ def name_list(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Remove the stray comma or `and`; separate names with ` and ` only.
     """
-    if not pmlr_volume(bib):
-        return
-    for entry, found in _name_fields(bib):
-        names = split_names(found.value)
-        what = f"{found.name} list of `{entry.key}`"
-        if names.leading_and:
-            line = _raw_line(found, r"^\s*and\b")
-            yield Violation(f"{what} starts with `and`", line=line)
-        if names.trailing_and:
-            yield Violation(f"{what} ends with `and`", line=_raw_line(found, r"\band\s*\}?\s*$"))
-        if names.doubled_and:
-            line = _raw_line(found, r"\band\s+and\b")
-            yield Violation(f"{what} holds `and and` (an empty name)", line=line)
-        for name in names.names:
-            problem = _name_problem(name)
-            if problem:
-                yield Violation(
-                    f"{found.name} `{name.text}` of `{entry.key}` {problem}",
-                    line=_name_line(found, name),
-                )
+    if pmlr_volume(bib):
+        yield from _name_field_violations(bib, _list_problems)
+
+
+def _list_problems(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    names = split_names(found.value)
+    what = f"{found.name} list of `{entry.key}`"
+    if names.leading_and:
+        yield FieldProblem(f"{what} starts with `and`", _raw_at(found, r"^\s*and\b"))
+    if names.trailing_and:
+        yield FieldProblem(f"{what} ends with `and`", _raw_at(found, r"\band\s*\}?\s*$"))
+    if names.doubled_and:
+        at = _raw_at(found, r"\band\s+and\b")
+        yield FieldProblem(f"{what} holds `and and` (an empty name)", at)
+    for name in names.names:
+        problem = _name_problem(name)
+        if problem:
+            yield FieldProblem(
+                f"{found.name} `{name.text}` of `{entry.key}` {problem}", _name_at(found, name)
+            )
 
 
 @rule(
@@ -91,16 +97,18 @@ def unicode_name(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Replace each accented letter by its LaTeX form; the message shows the name rewritten.
     """
-    if not pmlr_volume(bib):
-        return
-    for entry, found in _name_fields(bib):
-        for name in split_names(found.value).names:
-            if not name.text.isascii():
-                yield Violation(
-                    f"{found.name} `{name.text}` of `{entry.key}` has raw Unicode; "
-                    f"write `{encode(name.text).latex}`",
-                    line=_name_line(found, name),
-                )
+    if pmlr_volume(bib):
+        yield from _name_field_violations(bib, _unicode_problems)
+
+
+def _unicode_problems(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    for name in split_names(found.value).names:
+        if not name.text.isascii():
+            yield FieldProblem(
+                f"{found.name} `{name.text}` of `{entry.key}` has raw Unicode; "
+                f"write `{encode(name.text).latex}`",
+                _name_at(found, name),
+            )
 
 
 @rule(
@@ -134,46 +142,40 @@ def first_last_order(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Rewrite the names as `Last, First`; the message shows the first one rewritten.
     """
-    if not pmlr_volume(bib):
+    if pmlr_volume(bib):
+        yield from _name_field_violations(bib, _order_problems)
+
+
+def _order_problems(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    listed = [name for name in split_names(found.value).names if _first_last(name)]
+    if not listed:
         return
-    for entry, found in _name_fields(bib):
-        listed = [name for name in split_names(found.value).names if _first_last(name)]
-        if not listed:
-            continue
-        shown = ", ".join(f"`{name.text}`" for name in listed[:3])
-        more = f" and {len(listed) - 3} more" if len(listed) > 3 else ""
-        parts = split_name(listed[0].text)
-        example = f"; write `{parts.family}, {parts.given}`" if parts is not None else ""
-        yield Violation(
-            f"{found.name} names of `{entry.key}` in First Last order: {shown}{more}{example}",
-            line=_name_line(found, listed[0]),
-        )
+    shown = ", ".join(f"`{name.text}`" for name in listed[:3])
+    more = f" and {len(listed) - 3} more" if len(listed) > 3 else ""
+    parts = split_name(listed[0].text)
+    example = f"; write `{parts.family}, {parts.given}`" if parts is not None else ""
+    yield FieldProblem(
+        f"{found.name} names of `{entry.key}` in First Last order: {shown}{more}{example}",
+        _name_at(found, listed[0]),
+    )
 
 
-def _name_fields(bib: BibFile) -> Iterator[tuple[BibEntry, BibField]]:
-    for entry in bib.proceedings[:1]:
-        found = entry.field("editor")
-        if found is not None and found.value.strip():
-            yield entry, found
-    for entry in bib.papers:
-        found = entry.field("author")
-        if found is not None and found.value.strip():
-            yield entry, found
+def _name_field_violations(bib: BibFile, judge: FieldJudge) -> Iterator[Violation]:
+    """`judge` on the volume's `editor`, then on each paper's `author`."""
+    yield from field_violations(bib.proceedings[:1], judge, ("editor",))
+    yield from field_violations(bib.papers, judge, ("author",))
 
 
-def _name_line(found: BibField, name: NameItem) -> int:
+def _name_at(found: BibField, name: NameItem) -> int:
+    """Where `name` is written in the field (its words may be split across lines), or -1."""
     words_of_name = name.text.split()
     if not words_of_name:
-        return found.line
-    pattern = r"\s+".join(re.escape(word) for word in words_of_name)
-    match = re.search(pattern, found.raw)
-    return found.line + found.raw.count("\n", 0, match.start()) if match else found.line
+        return -1
+    return search(found, r"\s+".join(re.escape(word) for word in words_of_name))
 
 
-def _raw_line(found: BibField, pattern: str) -> int:
-    """The line of the first match of `pattern` in the field as written (else the field's)."""
-    match = re.search(pattern, found.raw, flags=re.IGNORECASE)
-    return found.line + found.raw.count("\n", 0, match.start()) if match else found.line
+def _raw_at(found: BibField, pattern: str) -> int:
+    return search(found, pattern, re.IGNORECASE)
 
 
 def _name_problem(name: NameItem) -> str | None:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from proceedings.bib.folder import page_count, pdf_files
-from proceedings.bib.model import BibEntry, BibFile
+from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import pmlr_volume
+from proceedings.checks.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.report import Severity
 
 PAGES = re.compile(r"^(\d+)-(\d+)$")
@@ -42,29 +42,27 @@ def page_range(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Write `first-last` with a single hyphen; the first paper of the volume starts at 1.
     """
-    if not pmlr_volume(bib):
+    if pmlr_volume(bib):
+        yield from field_violations(bib.papers, _range_problem, ("pages",))
+
+
+def _range_problem(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    value = found.value.strip()
+    parsed = _pages(value)
+    if parsed is not None:
+        first, last = parsed
+        if first < 1:
+            yield FieldProblem(f"pages `{value}` of `{entry.key}` start at 0")
+        elif last < first:
+            yield FieldProblem(f"pages `{value}` of `{entry.key}` run backwards")
         return
-    for entry in bib.papers:
-        found = entry.field("pages")
-        if found is None or not found.value.strip():
-            continue
-        value = found.value.strip()
-        parsed = _pages(value)
-        if parsed is not None:
-            first, last = parsed
-            if first < 1:
-                yield Violation(f"pages `{value}` of `{entry.key}` start at 0", line=found.line)
-            elif last < first:
-                yield Violation(f"pages `{value}` of `{entry.key}` run backwards", line=found.line)
-            continue
-        loose = re.match(r"^(\d+)\s*(?:-+|\u2013|\u2014)\s*(\d+)$", value)
-        if loose:
-            message = (
-                f"pages `{value}` of `{entry.key}`: PMLR wants `{loose.group(1)}-{loose.group(2)}`"
-            )
-        else:
-            message = f"pages `{value}` of `{entry.key}` are not a range `N-M`"
-        yield Violation(message, line=found.line)
+    loose = re.match(r"^(\d+)\s*(?:-+|\u2013|\u2014)\s*(\d+)$", value)
+    if loose:
+        yield FieldProblem(
+            f"pages `{value}` of `{entry.key}`: PMLR wants `{loose.group(1)}-{loose.group(2)}`"
+        )
+    else:
+        yield FieldProblem(f"pages `{value}` of `{entry.key}` are not a range `N-M`")
 
 
 @rule(

@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from proceedings.bib.model import BibFile
+from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import pmlr_volume
+from proceedings.checks.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.pmlr_ids import is_section_name
 from proceedings.report import Severity
 from proceedings.volume import published_problem
@@ -117,18 +117,13 @@ def date_format(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Write each date as `YYYY-MM-DD`.
     """
-    if not pmlr_volume(bib):
-        return
-    for entry in bib.proceedings[:1]:
-        for name in DATE_FIELDS:
-            found = entry.field(name)
-            if found is None or not found.value.strip():
-                continue
-            if _iso_date(found.value) is None:
-                yield Violation(
-                    f"`{name}` is `{found.value.strip()}`, not a date `YYYY-MM-DD`",
-                    line=found.line,
-                )
+    if pmlr_volume(bib):
+        yield from field_violations(bib.proceedings[:1], _date_problem, DATE_FIELDS)
+
+
+def _date_problem(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    if _iso_date(found.value) is None:
+        yield FieldProblem(f"`{found.name}` is `{found.value.strip()}`, not a date `YYYY-MM-DD`")
 
 
 @rule(
@@ -210,48 +205,45 @@ def sections(bib: BibFile) -> Iterator[Violation]:
     """
     if not pmlr_volume(bib):
         return
-    proceedings = bib.proceedings[0]
-    found = proceedings.field("sections")
+    defined = bib.proceedings[0].field("sections")
     names: set[str] = set()
-    if found is not None:
+
+    def definitions(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
         parts = [part.strip() for part in found.value.split("|")]
         for part in parts:
             # `name` alone is a section whose title is its name, as PMLR reads it.
             name, equals, title = (item.strip() for item in part.partition("="))
             if not name or (equals and not title) or "=" in title:
-                yield Violation(f"section `{part}` is not `name=Title`", line=found.line)
+                yield FieldProblem(f"section `{part}` is not `name=Title`")
             elif not is_section_name(name):
-                yield Violation(
-                    f"section name `{name}` holds `|`, `=`, braces, `%` or characters outside "
-                    "ASCII",
-                    line=found.line,
+                yield FieldProblem(
+                    f"section name `{name}` holds `|`, `=`, braces, `%` or characters outside ASCII"
                 )
             elif name in names:
-                yield Violation(f"section `{name}` is defined twice", line=found.line)
+                yield FieldProblem(f"section `{name}` is defined twice")
             else:
                 names.add(name)
         if len(parts) < 2:
-            yield Violation(
-                "`sections` defines fewer than two sections; leave it out for a single one",
-                line=found.line,
+            yield FieldProblem(
+                "`sections` defines fewer than two sections; leave it out for a single one"
             )
-    for entry in bib.papers:
-        section = entry.field("section")
-        if section is None:
-            continue
+
+    def membership(entry: BibEntry, section: BibField) -> Iterator[FieldProblem]:
         value = section.value.strip()
-        if found is None:
-            yield Violation(
-                f"`{entry.key}` is in section `{value}`, but `@Proceedings` defines no `sections`",
-                line=section.line,
+        if defined is None:
+            yield FieldProblem(
+                f"`{entry.key}` is in section `{value}`, but `@Proceedings` defines no `sections`"
             )
         elif value not in names:
             known = ", ".join(f"`{name}`" for name in sorted(names)) or "none"
-            yield Violation(
+            yield FieldProblem(
                 f"`{entry.key}` is in section `{value}`, which `sections` does not define "
-                f"(defined: {known})",
-                line=section.line,
+                f"(defined: {known})"
             )
+
+    # The definitions first: the papers' sections are judged against the names they collect.
+    yield from field_violations(bib.proceedings[:1], definitions, ("sections",), empty=True)
+    yield from field_violations(bib.papers, membership, ("section",), empty=True)
 
 
 def _iso_date(value: str) -> date | None:

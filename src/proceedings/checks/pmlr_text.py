@@ -9,10 +9,10 @@ import unicodedata
 from collections.abc import Iterator
 
 from proceedings.asciilatex import encode
-from proceedings.bib.model import BibEntry, BibFile
+from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.bib.text import comparable, words
 from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import pmlr_volume
+from proceedings.checks.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.report import Severity
 
 # Fields holding links, where `%` is URL encoding and not a LaTeX comment.
@@ -59,22 +59,23 @@ def non_ascii_text(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Type the ASCII form: `'` for `’`, `--` for `–`, `\\"{a}` for `ä`.
     """
-    if not pmlr_volume(bib):
+    if pmlr_volume(bib):
+        # Empty fields too: `str.strip` takes a lone no-break space for white space.
+        yield from field_violations(bib.papers, _raw_unicode, ("title", "abstract"), empty=True)
+
+
+def _raw_unicode(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    others = [char for char in found.value if not char.isascii()]
+    if not others:
         return
-    for entry in bib.papers:
-        for name in ("title", "abstract"):
-            found = entry.field(name)
-            if found is None or found.value.isascii():
-                continue
-            others = [char for char in found.value if not char.isascii()]
-            char = others[0]
-            spelling = encode(char).latex
-            hint = f"; write `{spelling}`" if spelling.isascii() else ""
-            count = f" ({len(others)} non-ASCII characters in all)" if len(others) > 1 else ""
-            yield Violation(
-                f"{name} of `{entry.key}` has raw `{char}` ({_char_name(char)}){hint}{count}",
-                line=found.line_of(char),
-            )
+    char = others[0]
+    spelling = encode(char).latex
+    hint = f"; write `{spelling}`" if spelling.isascii() else ""
+    count = f" ({len(others)} non-ASCII characters in all)" if len(others) > 1 else ""
+    yield FieldProblem(
+        f"{found.name} of `{entry.key}` has raw `{char}` ({_char_name(char)}){hint}{count}",
+        found.raw.find(char),
+    )
 
 
 @rule(
@@ -103,18 +104,17 @@ def unescaped_percent(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Escape it: `95\\%`.
     """
-    if not pmlr_volume(bib):
-        return
-    for entry in [*bib.proceedings, *bib.papers]:
-        for found in entry.fields.values():
-            if found.name in LINK_FIELDS:
-                continue
-            match = UNESCAPED_PERCENT.search(found.raw)
-            if match is not None:
-                yield Violation(
-                    f"`{found.name}` of `{entry.key}` has a `%` that is not written `\\%`",
-                    line=found.line + found.raw.count("\n", 0, match.start()),
-                )
+    if pmlr_volume(bib):
+        entries = [*bib.proceedings, *bib.papers]
+        yield from field_violations(entries, _unescaped_percent, empty=True)
+
+
+def _unescaped_percent(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    match = UNESCAPED_PERCENT.search(found.raw) if found.name not in LINK_FIELDS else None
+    if match is not None:
+        yield FieldProblem(
+            f"`{found.name}` of `{entry.key}` has a `%` that is not written `\\%`", match.start()
+        )
 
 
 @rule(
@@ -147,20 +147,19 @@ def unsupported_latex(bib: BibFile) -> Iterator[Violation]:
     braces use `\\lbrace` and `\\rbrace` in math mode; leave underscores out of running
     text.
     """
-    if not pmlr_volume(bib):
-        return
-    for entry in [*bib.proceedings, *bib.papers]:
-        for found in entry.fields.values():
-            constructs = ["\\\\", "\\color"]
-            if found.name in ("title", "abstract"):
-                constructs += ["\\$", "\\{", "\\}", "\\_"]
-            for construct in constructs:
-                index = _find_command(found.raw, construct)
-                if index >= 0:
-                    yield Violation(
-                        f"`{found.name}` of `{entry.key}` uses `{construct}`",
-                        line=found.line + found.raw.count("\n", 0, index),
-                    )
+    if pmlr_volume(bib):
+        entries = [*bib.proceedings, *bib.papers]
+        yield from field_violations(entries, _unsupported_latex, empty=True)
+
+
+def _unsupported_latex(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    constructs = ["\\\\", "\\color"]
+    if found.name in ("title", "abstract"):
+        constructs += ["\\$", "\\{", "\\}", "\\_"]
+    for construct in constructs:
+        index = _find_command(found.raw, construct)
+        if index >= 0:
+            yield FieldProblem(f"`{found.name}` of `{entry.key}` uses `{construct}`", index)
 
 
 @rule(
