@@ -190,16 +190,16 @@ def duplicate_title(bib: BibFile) -> Iterator[Violation]:
     if not pmlr_volume(bib):
         return
     seen: dict[str, BibEntry] = {}
-    for entry in bib.papers:
+
+    def copied(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
         title = comparable(entry.get("title"))
-        if not title:
-            continue
-        earlier = seen.setdefault(title, entry)
+        earlier = seen.setdefault(title, entry) if title else entry
         if earlier is not entry:
-            yield Violation(
-                f"`{entry.key}` has the same title as `{earlier.key}` (line {earlier.line})",
-                line=entry.line_of("title"),
+            yield FieldProblem(
+                f"`{entry.key}` has the same title as `{earlier.key}` (line {earlier.line})"
             )
+
+    yield from field_violations(bib.papers, copied, ("title",), empty=True)
 
 
 @rule(
@@ -237,23 +237,24 @@ def title_abstract_mismatch(bib: BibFile) -> Iterator[Violation]:
     ## How to fix
     Compare the title with the paper's PDF and fix whichever is wrong.
     """
-    if not pmlr_volume(bib):
+    if pmlr_volume(bib):
+        yield from field_violations(bib.papers, _foreign_title, ("title",), empty=True)
+
+
+def _foreign_title(entry: BibEntry, found: BibField) -> Iterator[FieldProblem]:
+    title_words = [word for word in words(entry.get("title")) if word not in STOP_WORDS]
+    abstract_words = words(entry.get("abstract"))
+    if len(title_words) < 3 or len(abstract_words) < 30:
         return
-    for entry in bib.papers:
-        title_words = [word for word in words(entry.get("title")) if word not in STOP_WORDS]
-        abstract_words = words(entry.get("abstract"))
-        if len(title_words) < 3 or len(abstract_words) < 30:
-            continue
-        stems = {_stem(word) for word in abstract_words}
-        absent = [word for word in title_words if not _word_in(word, stems)]
-        share = 1 - len(absent) / len(title_words)
-        if share < MISMATCH_SHARE:
-            shown = ", ".join(f"`{word}`" for word in absent[:5])
-            yield Violation(
-                f"title of `{entry.key}` shares few words with its abstract ({shown} are "
-                "missing): it may be another paper's title",
-                line=entry.line_of("title"),
-            )
+    stems = {_stem(word) for word in abstract_words}
+    absent = [word for word in title_words if not _word_in(word, stems)]
+    share = 1 - len(absent) / len(title_words)
+    if share < MISMATCH_SHARE:
+        shown = ", ".join(f"`{word}`" for word in absent[:5])
+        yield FieldProblem(
+            f"title of `{entry.key}` shares few words with its abstract ({shown} are "
+            "missing): it may be another paper's title"
+        )
 
 
 def _find_command(raw: str, construct: str) -> int:
