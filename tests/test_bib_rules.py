@@ -412,6 +412,18 @@ def test_text_fields() -> None:
     assert "write `'`" in texts[1] and "2 non-ASCII characters" in texts[1]
 
 
+def test_a_title_of_a_no_break_space_alone_is_raw_unicode(tmp_path: Path) -> None:
+    # White space to `str.strip`, yet a raw character on PMLR's pages: PMLR010 still reports it
+    # (and PMLR004 the title it leaves empty).
+    text = (BIB / "pmlr_clean" / "volume.bib").read_text(encoding="utf-8")
+    title = "title = {Zero-Shot Forecasters Fail on Cloud Workloads},"
+    assert text.count(title) == 1
+    path = tmp_path / "volume.bib"
+    path.write_text(text.replace(title, "title = {\u00a0},"), encoding="utf-8")
+    assert ("PMLR010", 18) in found(path)
+    assert "U+00A0 no-break space" in messages(path, "PMLR010")[0]
+
+
 def test_pages() -> None:
     assert found(PMLR / "pages.bib") == [
         ("PMLR015", 20),  # the first paper starts on page 3
