@@ -211,6 +211,7 @@ def _internal_error(item: Rule, error: Exception) -> Finding:
 
 
 def _load_families() -> None:
-    # Every module of this package is a family of rules; importing it registers them.
+    # Each module of this package holds a family of rules (or, like bib_walk, what a family
+    # shares); importing it registers its rules.
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
