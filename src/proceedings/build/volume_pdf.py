@@ -2,8 +2,11 @@
 
 pikepdf (qpdf) reads each paper and serializes its objects; `pdf_writer` writes them out paper
 by paper, so a volume of 2,000 papers needs no more memory than one. The stamps come from one
-small pdfLaTeX run (a page per number, fonts embedded) and are laid over the bottom margin,
-right of the paper's own page number so neither hides the other. Front-matter pages are
+small pdfLaTeX run (a page per number, fonts embedded). Where a page prints the paper's own
+page number (`printed_numbers` finds it in the text layer), exactly that number's box is
+covered with white and the stamp set in its place, so a page shows one number; other pages
+are stamped at the bottom right, beside any footer text rather than on it. The covered
+number stays in the page's text layer, under the stamp. Front-matter pages are
 labelled i, ii, ...; paper pages 1, 2, ... as the table of contents and the PMLR page ranges
 count them. Each paper gets a bookmark. Links inside a paper keep working: its named
 destinations are copied into the volume under names prefixed with the paper's key, since every
@@ -30,6 +33,7 @@ import pikepdf
 from proceedings.build.latex import run_latex
 from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
 from proceedings.build.plan import Plan
+from proceedings.build.printed_numbers import Box, Footer, printed_numbers
 
 # Where the stamp's baseline stands: this far above the bottom edge, and where its right end
 # stands: this far in from the right edge.
@@ -152,6 +156,9 @@ class _Volume:
         self.page_tree = page_tree
         self.destinations: dict[str, int] = {}  # new name, number of its destination
         self.stamper: _Stamper | None = None
+        # Whether stamps take the place of the papers' own printed page numbers (the build's
+        # copy); `copy_problem` copies without reading the text.
+        self.replace_numbers = True
 
     def add(
         self,
@@ -171,6 +178,9 @@ class _Volume:
         message starts with `shown` (the path by default).
         """
         shown = shown or str(path)
+        footers: list[Footer] = []
+        if self.stamper is not None and self.replace_numbers:
+            footers = printed_numbers(path)  # read by PDFium, before qpdf opens the file
         try:
             # Read as a stream, not mapped: the next paper is opened only after this one closes.
             with pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream) as source:
@@ -183,7 +193,7 @@ class _Volume:
                     )
                 if found == 0:
                     raise VolumeError(f"{shown}: has no pages", "it has no pages")
-                return self._copy(source, prefix, external)
+                return self._copy(source, prefix, external, footers)
         except VolumeError:
             raise
         # Any failure of the reader on a damaged file, whatever qpdf or pikepdf calls it
@@ -196,7 +206,9 @@ class _Volume:
                 reason,
             ) from None
 
-    def _copy(self, source: pikepdf.Pdf, prefix: str, external: str | None) -> list[int]:
+    def _copy(
+        self, source: pikepdf.Pdf, prefix: str, external: str | None, footers: list[Footer]
+    ) -> list[int]:
         destinations = _rename_destinations(source, prefix, external)
         # Pages point at a stand-in for their parent, which becomes the volume's page tree;
         # the source's own catalog and page tree stay behind.
@@ -222,8 +234,13 @@ class _Volume:
         # Numbered before anything is written, so links to a page find its new number.
         numbers = [copy.number(item) for item in pages]
         if stamping is not None and self.stamper is not None:
-            for item in pages:
-                self.stamper.stamp(source, item, stamping)
+            # PDFium and qpdf agree on the page count (checked above), unless PDFium could not
+            # read the file at all: then there are no footers and every stamp goes as before.
+            if len(footers) != len(pages):
+                footers = []
+            for index, item in enumerate(pages):
+                footer = footers[index] if footers else None
+                self.stamper.stamp(source, item, stamping, footer)
         copy.drain()
         for name, destination in destinations.items():
             self.destinations[name] = copy.number(destination)
@@ -337,6 +354,7 @@ def copy_problem(path: Path) -> str | None:
     writer = PdfWriter(Discard())
     volume = _Volume(writer, writer.reserve())
     volume.stamper = _Stamper(writer, _blank_sheet())
+    volume.replace_numbers = False
     try:
         volume.add(path, "paper")
     except VolumeError as error:
@@ -403,7 +421,16 @@ class _Stamper:
         save_state = source.make_indirect(pikepdf.Stream(source, b"q\n"))
         return _Stamping(pieces, save_state)
 
-    def stamp(self, source: pikepdf.Pdf, page: pikepdf.Object, stamping: _Stamping) -> None:
+    def stamp(
+        self,
+        source: pikepdf.Pdf,
+        page: pikepdf.Object,
+        stamping: _Stamping,
+        footer: Footer | None = None,
+    ) -> None:
+        """Stamp the next volume number on `page`: in place of the paper's own printed
+        number when `footer` found one (its box covered with white first), else at the
+        bottom right, moved beside the footer's text when that would cover it."""
         number = self.next
         self.next += 1
         if not isinstance(page.get("/Resources"), pikepdf.Dictionary):
@@ -415,19 +442,58 @@ class _Stamper:
         for name, form in stamping.pieces.items():
             xobjects[name] = form
         box = _box(page.get("/MediaBox")) or LETTER
-        x = box[2] - STAMP_RIGHT_PT
-        y = box[1] + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
+        pieces = [0, *(1 + int(digit) for digit in str(number))]
+        width = sum(self.widths[piece] for piece in pieces)
         draws = []
-        for digit in reversed(str(number)):  # from the right edge leftwards
-            x -= self.widths[1 + int(digit)]
-            draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[1 + int(digit)]} Do Q")
-        x -= self.widths[0]
-        draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[0]} Do Q")
-        draw = ("Q\n" + "\n".join(reversed(draws)) + "\n").encode()
+        printed = footer.number if footer is not None else None
+        if printed is not None:
+            x0, y0, x1, y1 = printed.box
+            # The page's background is taken to be white, as a paper's is.
+            draws.append(f"q 1 g {x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re f Q")
+            x = (x0 + x1 - width) / 2
+            y = printed.baseline - STAMP_DEPTH_PT
+        else:
+            x = box[2] - STAMP_RIGHT_PT - width
+            y = box[1] + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
+            if footer is not None:
+                x = _beside(x, y, width, footer.text_boxes, box)
+        for piece in pieces:
+            draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[piece]} Do Q")
+            x += self.widths[piece]
+        draw = ("Q\n" + "\n".join(draws) + "\n").encode()
         contents = page.get("/Contents")
         original = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
         parts = [stamping.save_state, *[part for part in original if part is not None]]
         page.Contents = pikepdf.Array([*parts, source.make_indirect(pikepdf.Stream(source, draw))])
+
+
+STAMP_GAP_PT = 12.0  # between a stamp moved beside a footer and the footer's text
+
+
+def _beside(
+    x: float, y: float, width: float, boxes: list[Box], page: tuple[float, float, float, float]
+) -> float:
+    """Where a stamp of `width` at (x, y) goes so as to cover none of `boxes`: where it is,
+    else left of the text it would cover, else right of it; where it is if neither fits."""
+    bottom, top = y, y + STAMP_HEIGHT_PT
+
+    def covers(left: float) -> list[Box]:
+        return [
+            item
+            for item in boxes
+            if item[0] < left + width and item[2] > left and item[1] < top and item[3] > bottom
+        ]
+
+    hit = covers(x)
+    if not hit:
+        return x
+    left = min(item[0] for item in hit) - STAMP_GAP_PT - width
+    if left >= page[0] + STAMP_GAP_PT and not covers(left):
+        return left
+    right = max(item[2] for item in hit) + STAMP_GAP_PT
+    if right + width <= page[2] - STAMP_GAP_PT and not covers(right):
+        return right
+    return x
 
 
 # The names pages call the pieces by: unlikely to be in a paper's own resources.
