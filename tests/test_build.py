@@ -322,12 +322,19 @@ def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path,
     archival, _ = example
     front_texts = page_texts(built / "frontmatter" / "frontmatter.pdf")
     contents = next(i for i, text in enumerate(front_texts) if text.lstrip().startswith("Contents"))
-    index = next(i for i, text in enumerate(front_texts) if "Author Index" in text)
+    index = next(
+        i for i, text in enumerate(front_texts) if text.lstrip().startswith("Author Index")
+    )
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
         tree = pikepdf.NameTree(pdf.Root.Names.Dests)
         page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
-            starts = [page_of[item.destination[0].objgen] for item in outline.root][1:]
+            # The papers' bookmarks, under their tracks'.
+            starts = [
+                page_of[paper.destination[0].objgen]
+                for track in list(outline.root)[1:]
+                for paper in track.children
+            ]
         links: dict[int, list[int]] = {}
         for number, page in enumerate(pdf.pages[: len(front_texts)]):
             for annotation in page.obj.get("/Annots", []):
@@ -335,8 +342,11 @@ def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path,
                     name = str(annotation.get("/Dest") or annotation.A.D)
                     links.setdefault(number, []).append(page_of[tree[name][0].objgen])
     assert len(starts) == len(archival)
-    # The contents: one link per archival paper, to its first page, in order.
-    assert links.pop(contents) == starts
+    # The contents: first the front matter's parts, each to its page; then one link per
+    # archival paper, to its first page, in order.
+    parts = links[contents][:3]
+    assert [front_texts[page].split()[0] for page in parts] == ["Preface", "Organization", "Author"]
+    assert links.pop(contents)[3:] == starts
     # The author index: every page number links to the paper that starts there.
     assert set(links.pop(index)) == set(starts)
     assert links == {}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -108,25 +109,30 @@ def assemble_volume(
             with pikepdf.Pdf.open(io.BytesIO(sheet)) as sheet_pdf:
                 volume.stamper = _Stamper(writer, sheet_pdf)
         papers: list[int] = []
-        bookmarks: list[tuple[str, int]] = []  # title, number of the first page
-        for item in plan.archival:
+        bookmarks: list[Bookmark] = []  # the front matter, then a bookmark a track
+        tracks: dict[str, Bookmark] = {}
+        for done, item in enumerate(plan.archival, start=1):
             assert item.paper.pdf is not None
             shown = f"paper {item.paper.id}: {item.paper.pdf_shown}"
             numbers = volume.add(item.paper.pdf, item.key, pages=item.pages, shown=shown)
-            bookmarks.append((f"{item.paper.title} ({item.page_range})", numbers[0]))
+            track = tracks.get(item.track.id)
+            if track is None:
+                track = tracks[item.track.id] = Bookmark(item.track.title, numbers[0])
+                bookmarks.append(track)
+            track.children.append(Bookmark(f"{item.paper.title} ({item.page_range})", numbers[0]))
             papers += numbers
             # The contents of the front matter link here (`frontmatter.paper_destination`).
             start = writer.reserve()
             writer.write(start, b"[ %d 0 R /Fit ]" % numbers[0])
             volume.destinations[paper_destination(item.key)] = start
             if progress is not None:
-                progress(len(bookmarks), len(plan.archival))
+                progress(done, len(plan.archival))
         volume.stamper = None  # the front matter is numbered i, ii, ... by its own pages
         front: list[int] = []
         path = frontmatter() if callable(frontmatter) else frontmatter
         if path is not None:
             front = volume.add(path, "front", external=DESTINATION_PREFIX)
-            bookmarks.insert(0, ("Front matter", front[0]))
+            bookmarks.insert(0, Bookmark("Front matter", front[0]))
         kids = front + papers
         entries = [b"/Type /Catalog", b"/Pages %d 0 R" % page_tree]
         writer.write(
@@ -641,24 +647,43 @@ def _page_labels(front_pages: int, pages: int) -> bytes:
     return b"<< /Nums " + array(numbers) + b" >>"
 
 
-def _write_outline(writer: PdfWriter, bookmarks: list[tuple[str, int]]) -> int:
-    """One bookmark per paper (and the front matter), each opening its first page."""
+@dataclass
+class Bookmark:
+    """An entry of the volume's outline: its title, the page it opens, its entries."""
+
+    title: str
+    page: int  # output number of the page
+    children: list[Bookmark] = field(default_factory=list)
+
+
+def _write_outline(writer: PdfWriter, bookmarks: list[Bookmark]) -> int:
+    """The front matter and one bookmark a track, open, each holding its papers'."""
     root = writer.reserve()
+    first, last, count = _write_level(writer, bookmarks, root)
+    writer.write(
+        root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (first, last, count)
+    )
+    return root
+
+
+def _write_level(writer: PdfWriter, bookmarks: list[Bookmark], parent: int) -> tuple[int, int, int]:
+    """Write `bookmarks` under `parent`: their first and last numbers and how many entries
+    show (all of them: every level is open)."""
     items = [writer.reserve() for _ in bookmarks]
-    for index, ((title, page), number) in enumerate(zip(bookmarks, items, strict=True)):
-        entries = [b"/Title " + text_string(title), b"/Parent %d 0 R" % root]
-        entries.append(b"/Dest [ %d 0 R /Fit ]" % page)
+    shown = len(items)
+    for index, (bookmark, number) in enumerate(zip(bookmarks, items, strict=True)):
+        entries = [b"/Title " + text_string(bookmark.title), b"/Parent %d 0 R" % parent]
+        entries.append(b"/Dest [ %d 0 R /Fit ]" % bookmark.page)
         if index > 0:
             entries.append(b"/Prev %d 0 R" % items[index - 1])
         if index + 1 < len(items):
             entries.append(b"/Next %d 0 R" % items[index + 1])
+        if bookmark.children:
+            first, last, count = _write_level(writer, bookmark.children, number)
+            entries.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (first, last, count))
+            shown += count
         writer.write(number, b"<< " + b" ".join(entries) + b" >>")
-    writer.write(
-        root,
-        b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
-        % (items[0], items[-1], len(items)),
-    )
-    return root
+    return items[0], items[-1], shown
 
 
 NAMES_PER_LEAF = 64
