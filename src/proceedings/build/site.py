@@ -184,9 +184,13 @@ def write_site(plan: Plan, out_dir: Path, program: bool = False) -> Path:
     """Write `index.html` and the papers' files into `out_dir`; return the page's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     folder = out_dir / PAPERS
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
+    # The previous build's files go, each by its full path (an error names the file).
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
     copied: dict[str, list[Link]] = {}
     for item in plan.archival:
         links = []
