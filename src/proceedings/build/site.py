@@ -186,11 +186,11 @@ def write_site(plan: Plan, out_dir: Path, program: bool = False) -> Path:
     folder = out_dir / PAPERS
     folder.mkdir(exist_ok=True)
     # The previous build's files go, each by its full path (an error names the file).
-    for entry in sorted(folder.iterdir()):
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
+    for old in sorted(folder.iterdir()):
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
         else:
-            entry.unlink()
+            old.unlink()
     copied: dict[str, list[Link]] = {}
     for item in plan.archival:
         links = []
