@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 import yaml
 
@@ -63,6 +64,21 @@ def test_front_matter_names_every_archival_title_and_author(built: Path, example
     assert "王芳" in text and "Соколова" in text
 
 
+def stamped_numbers(path: Path) -> list[int | None]:
+    """The number each page's stamp draws, read from the digits its last content stream
+    sets (the text layer may join it with the paper's own number hidden under it)."""
+    numbers: list[int | None] = []
+    with pikepdf.Pdf.open(path) as pdf:
+        for page in pdf.pages:
+            contents = page.obj.get("/Contents")
+            last = contents[-1] if isinstance(contents, pikepdf.Array) else contents
+            data = last.read_bytes().decode("latin-1") if last is not None else ""
+            digits = re.findall(r"/VolumeStampDigit([0-9]) Do", data)
+            label = "/VolumeStampLabel Do" in data
+            numbers.append(int("".join(digits)) if label and digits else None)
+    return numbers
+
+
 def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
     built: Path, example
 ) -> None:
@@ -71,10 +87,9 @@ def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
     contents = squash(" ".join(front))
     volume = page_texts(built / "volume.pdf")
     stamps = {}
-    for index, text in enumerate(volume):
-        match = re.search(r"ICBINB 2026\s*•\s*(\d+)", text)
-        if match:
-            stamps[int(match.group(1))] = index
+    for index, number in enumerate(stamped_numbers(built / "volume.pdf")):
+        if number is not None:
+            stamps[number] = index
     assert sorted(stamps) == list(range(1, len(volume) - len(front) + 1))
     for paper in archival:
         title = squash(str(paper["title"]))
@@ -340,12 +355,19 @@ def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path,
     archival, _ = example
     front_texts = page_texts(built / "frontmatter" / "frontmatter.pdf")
     contents = next(i for i, text in enumerate(front_texts) if text.lstrip().startswith("Contents"))
-    index = next(i for i, text in enumerate(front_texts) if "Author Index" in text)
+    index = next(
+        i for i, text in enumerate(front_texts) if text.lstrip().startswith("Author Index")
+    )
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
         tree = pikepdf.NameTree(pdf.Root.Names.Dests)
         page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
-            starts = [page_of[item.destination[0].objgen] for item in outline.root][1:]
+            # The papers' bookmarks, under their tracks'.
+            starts = [
+                page_of[paper.destination[0].objgen]
+                for track in list(outline.root)[1:]
+                for paper in track.children
+            ]
         links: dict[int, list[int]] = {}
         for number, page in enumerate(pdf.pages[: len(front_texts)]):
             for annotation in page.obj.get("/Annots", []):
@@ -353,8 +375,11 @@ def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path,
                     name = str(annotation.get("/Dest") or annotation.A.D)
                     links.setdefault(number, []).append(page_of[tree[name][0].objgen])
     assert len(starts) == len(archival)
-    # The contents: one link per archival paper, to its first page, in order.
-    assert links.pop(contents) == starts
+    # The contents: first the front matter's parts, each to its page; then one link per
+    # archival paper, to its first page, in order.
+    parts = links[contents][:3]
+    assert [front_texts[page].split()[0] for page in parts] == ["Preface", "Organization", "Author"]
+    assert links.pop(contents)[3:] == starts
     # The author index: every page number links to the paper that starts there.
     assert set(links.pop(index)) == set(starts)
     assert links == {}

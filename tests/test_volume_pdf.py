@@ -18,6 +18,7 @@ import pytest
 
 from conftest import BAD, PAPERS, page_texts, page_words
 from proceedings.build.pipeline import BuildError, build_volume
+from proceedings.build.printed_numbers import FOOTER_BAND
 from volumes import make_volume
 
 
@@ -29,7 +30,7 @@ def page_sizes(path: Path) -> list[tuple[int, int]]:
         document.close()
 
 
-STAMP = re.compile(r"\s*ICBINB 2026\s*•\s*(\d+)\s*$")
+STAMP = re.compile(r"ICBINB 2026\s*•(?=\s*[0-9])")
 
 
 def build(tmp_path: Path, pdfs: list[Path]) -> Path:
@@ -52,21 +53,49 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("volume"), SOURCES)
 
 
+def texts_above_and_in_footer(path: Path) -> list[tuple[str, str]]:
+    """Each page's text above its footer band (the bottom fifth) and within it."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        result = []
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            band = height * FOOTER_BAND
+            result.append(
+                (
+                    text.get_text_bounded(0, band, width, height),
+                    text.get_text_bounded(0, 0, width, band),
+                )
+            )
+        return result
+    finally:
+        document.close()
+
+
 def test_every_page_of_every_paper_reads_as_in_its_source_with_its_stamp(built: Path) -> None:
-    volume = page_texts(built / "volume.pdf")
+    volume = texts_above_and_in_footer(built / "volume.pdf")
     sizes = page_sizes(built / "volume.pdf")
     front = len(page_texts(built / "frontmatter" / "frontmatter.pdf"))
     index, number = front, 1
     for source in SOURCES:
-        for text, size in zip(page_texts(source), page_sizes(source), strict=True):
-            stamped = volume[index]
-            match = STAMP.search(stamped)
-            assert match is not None and int(match.group(1)) == number, (source.name, number)
-            assert page_words(stamped[: match.start()]) == page_words(text), (source.name, number)
+        pages = texts_above_and_in_footer(source)
+        for (above, footer), size in zip(pages, page_sizes(source), strict=True):
+            stamped_above, stamped_footer = volume[index]
+            assert page_words(stamped_above) == page_words(above), (source.name, number)
+            # The footer: the paper's own text (a printed number hidden under the stamp stays
+            # in the text layer) and the stamp's label and number.
+            match = STAMP.search(stamped_footer)
+            assert match is not None, (source.name, number)
+            rest = stamped_footer[: match.start()] + stamped_footer[match.end() :]
+            assert sorted("".join(page_words(rest))) == sorted(
+                "".join(page_words(footer)) + str(number)
+            ), (source.name, number)
             assert sizes[index] == size
             index, number = index + 1, number + 1
     assert index == len(volume)
-    assert not any(STAMP.search(text) for text in volume[:front])
+    assert not any(STAMP.search(above + footer) for above, footer in volume[:front])
 
 
 def test_bookmarks_open_each_paper_and_pages_are_labelled_as_the_contents_counts(
@@ -75,13 +104,18 @@ def test_bookmarks_open_each_paper_and_pages_are_labelled_as_the_contents_counts
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
         page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
-            marks = [(item.title, page_of[item.destination[0].objgen]) for item in outline.root]
+            tops = [(item.title, page_of[item.destination[0].objgen]) for item in outline.root]
+            # The papers are grouped under their track's bookmark (here all are long papers).
+            marks = [tops[0]] + [
+                (item.title, page_of[item.destination[0].objgen])
+                for item in outline.root[1].children
+            ]
         labels = [page.label for page in pdf.pages]
     front = len(page_texts(built / "frontmatter" / "frontmatter.pdf"))
     starts = [front]
     for source in SOURCES[:-1]:
         starts.append(starts[-1] + len(page_texts(source)))
-    assert marks[0] == ("Front matter", 0)
+    assert tops == [("Front matter", 0), ("Long Papers", front)]
     assert [first for _, first in marks[1:]] == starts
     assert [title.split(" (")[0] for title, _ in marks[1:]] == [
         f"Paper Number {n}" for n in range(1, 5)

@@ -139,6 +139,17 @@ VOLUME_FILE = {
             "organizers": Field((list,), items=PERSON),
             "program_committee": Field((list,), items=PERSON),
             "invited_speakers": Field((list,), items=PERSON),
+            "preface_place": Field(TEXT),
+            "preface_date": Field(DATE, label="a date"),
+            "copyright": Field(
+                (dict,),
+                items={
+                    "issn": Field(TEXT),
+                    "notice": Field(TEXT),
+                    "license": Field(TEXT),
+                    "license_url": Field(TEXT),
+                },
+            ),
         },
     ),
 }

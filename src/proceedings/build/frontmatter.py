@@ -403,7 +403,15 @@ def frontmatter_context(plan: Plan) -> dict[str, Any]:
         "conference_url": _text(proceedings.get("conference_url")),
         "dates": _date_range(start, end),
         "published": parse_date(proceedings.get("published")),
-        "editors": _people(proceedings.get("editors"), "proceedings.editors"),
+        "editors": _with_affiliations(
+            _people(proceedings.get("editors"), "proceedings.editors"),
+            _people(front.get("organizers"), "frontmatter.organizers"),
+        ),
+        "copyright": _copyright(plan),
+        "program": None,  # the program's sessions, when the volume has a program.yaml
+        "preface_place": _text(front.get("preface_place")) or _text(proceedings.get("address")),
+        "preface_date": parse_date(front.get("preface_date"))
+        or parse_date(proceedings.get("published")),
         "organizers": _people(front.get("organizers"), "frontmatter.organizers"),
         "program_committee": sorted(
             _people(front.get("program_committee"), "frontmatter.program_committee"),
@@ -436,6 +444,56 @@ def frontmatter_context(plan: Plan) -> dict[str, Any]:
         "page_size": "a4" if volume.venue.page_size.lower() == "a4" else "letter",
         "total_pages": plan.total_pages,
     }
+
+
+# PMLR's: the series' ISSN, and authors keep the copyright of their papers. The licence is
+# the volume's to state; Creative Commons Attribution is what open proceedings mostly use.
+PMLR_ISSN = "2640-3498"
+DEFAULT_LICENSE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+DEFAULT_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class Copyright:
+    issn: str
+    notice: str
+    license: str
+    license_url: str
+    where: str = "volume.yaml frontmatter.copyright"
+
+
+def _copyright(plan: Plan) -> Copyright:
+    """The copyright page's text: `frontmatter.copyright` in volume.yaml, PMLR's defaults
+    for what it leaves out."""
+    given = plan.volume.frontmatter.get("copyright")
+    fields = given if isinstance(given, dict) else {}
+    year = _text(plan.volume.proceedings.get("year"))
+    notice = _text(fields.get("notice")) or (
+        f"{year} by the authors of the individual papers. The authors "
+        "retain the copyright of their papers; they grant the Proceedings of Machine "
+        "Learning Research the right to publish them."
+    )
+    custom_license = _text(fields.get("license"))
+    return Copyright(
+        issn=_text(fields.get("issn")) or PMLR_ISSN,
+        notice=notice,
+        license=custom_license or DEFAULT_LICENSE,
+        license_url=_text(fields.get("license_url"))
+        or ("" if custom_license else DEFAULT_LICENSE_URL),
+    )
+
+
+def _with_affiliations(editors: list[Person], organizers: list[Person]) -> list[Person]:
+    """Editors as volume.yaml lists them; one without an affiliation takes the one the
+    organizers give the same person."""
+    known = {match_key(person.name): person for person in organizers if person.affiliation}
+    result = []
+    for editor in editors:
+        organizer = known.get(match_key(editor.name))
+        if editor.affiliation is None and organizer is not None:
+            editor = Person(editor.name, organizer.affiliation, editor.talk, organizer.where)
+        result.append(editor)
+    return result
 
 
 def _columns(committee: Any) -> int:
@@ -614,7 +672,7 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _strings(item)
-    elif isinstance(value, (Person, Run, Paragraph, Entry, Section, IndexEntry)):
+    elif isinstance(value, (Person, Run, Paragraph, Entry, Section, IndexEntry, Copyright)):
         for name in value.__dataclass_fields__:
             if name not in ("where", "sort_key"):
                 yield from _strings(getattr(value, name))

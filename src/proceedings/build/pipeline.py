@@ -133,7 +133,7 @@ def build_volume(
                 if scratch.exists():
                     shutil.rmtree(scratch)
                 if out.exists() and set(only) != set(PARTS):
-                    shutil.copytree(out, scratch, symlinks=True, ignore=_not_the_builds)
+                    _copy_previous(out, scratch)
                 else:
                     scratch.mkdir()
                 (scratch / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -331,6 +331,33 @@ def output_folder(volume: Volume, out: Path) -> Path:
 
 def _within(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
+
+
+class _CopyFailed(Exception):
+    """A file of the previous build could not be copied: its OSError, carried past
+    `shutil.copytree`, which would fold it into a list of strings."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _copy_file(source: str, target: str) -> object:
+    try:
+        return shutil.copy2(source, target)
+    except OSError as error:
+        raise _CopyFailed(error) from error
+
+
+def _copy_previous(out: Path, scratch: Path) -> None:
+    """Carry the previous build over into `scratch` for a partial build; the first file
+    that cannot be copied (a full disk) raises its own OSError, so it is one message."""
+    try:
+        shutil.copytree(
+            out, scratch, symlinks=True, ignore=_not_the_builds, copy_function=_copy_file
+        )
+    except _CopyFailed as failed:
+        raise failed.error from None
 
 
 def _not_the_builds(folder: str, names: list[str]) -> set[str]:

@@ -2,8 +2,11 @@
 
 pikepdf (qpdf) reads each paper and serializes its objects; `pdf_writer` writes them out paper
 by paper, so a volume of 2,000 papers needs no more memory than one. The stamps come from one
-small pdfLaTeX run (a page per number, fonts embedded) and are laid over the bottom margin,
-right of the paper's own page number so neither hides the other. Front-matter pages are
+small pdfLaTeX run (a page per number, fonts embedded). Where a page prints the paper's own
+page number (`printed_numbers` finds it in the text layer), exactly that number's box is
+covered with white and the stamp set in its place, so a page shows one number; other pages
+are stamped at the bottom right, beside any footer text rather than on it. The covered
+number stays in the page's text layer, under the stamp. Front-matter pages are
 labelled i, ii, ...; paper pages 1, 2, ... as the table of contents and the PMLR page ranges
 count them. Each paper gets a bookmark. Links inside a paper keep working: its named
 destinations are copied into the volume under names prefixed with the paper's key, since every
@@ -22,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING
 import pikepdf
 
 from proceedings.build.pdf_writer import PdfWriter, SourceCopy, array, text_string
+from proceedings.build.printed_numbers import Box, Footer, printed_numbers
 
 if TYPE_CHECKING:  # `check` makes the build's copy of each paper (`copy_problem_of`) and
     # needs neither LaTeX nor the plan
@@ -109,25 +114,30 @@ def assemble_volume(
             with pikepdf.Pdf.open(io.BytesIO(sheet)) as sheet_pdf:
                 volume.stamper = _Stamper(writer, sheet_pdf)
         papers: list[int] = []
-        bookmarks: list[tuple[str, int]] = []  # title, number of the first page
-        for item in plan.archival:
+        bookmarks: list[Bookmark] = []  # the front matter, then a bookmark a track
+        tracks: dict[str, Bookmark] = {}
+        for done, item in enumerate(plan.archival, start=1):
             assert item.paper.pdf is not None
             shown = f"paper {item.paper.id}: {item.paper.pdf_shown}"
             numbers = volume.add(item.paper.pdf, item.key, pages=item.pages, shown=shown)
-            bookmarks.append((f"{item.paper.title} ({item.page_range})", numbers[0]))
+            track = tracks.get(item.track.id)
+            if track is None:
+                track = tracks[item.track.id] = Bookmark(item.track.title, numbers[0])
+                bookmarks.append(track)
+            track.children.append(Bookmark(f"{item.paper.title} ({item.page_range})", numbers[0]))
             papers += numbers
             # The contents of the front matter link here (`frontmatter.paper_destination`).
             start = writer.reserve()
             writer.write(start, b"[ %d 0 R /Fit ]" % numbers[0])
             volume.destinations[paper_destination(item.key)] = start
             if progress is not None:
-                progress(len(bookmarks), len(plan.archival))
+                progress(done, len(plan.archival))
         volume.stamper = None  # the front matter is numbered i, ii, ... by its own pages
         front: list[int] = []
         path = frontmatter() if callable(frontmatter) else frontmatter
         if path is not None:
             front = volume.add(path, "front", external=DESTINATION_PREFIX)
-            bookmarks.insert(0, ("Front matter", front[0]))
+            bookmarks.insert(0, Bookmark("Front matter", front[0]))
         kids = front + papers
         entries = [b"/Type /Catalog", b"/Pages %d 0 R" % page_tree]
         writer.write(
@@ -157,6 +167,9 @@ class _Volume:
         self.page_tree = page_tree
         self.destinations: dict[str, int] = {}  # new name, number of its destination
         self.stamper: _Stamper | None = None
+        # Whether stamps take the place of the papers' own printed page numbers (the build's
+        # copy); `copy_problem` copies without reading the text.
+        self.replace_numbers = True
 
     def add(
         self,
@@ -176,6 +189,9 @@ class _Volume:
         message starts with `shown` (the path by default).
         """
         shown = shown or str(path)
+        footers: list[Footer] = []
+        if self.stamper is not None and self.replace_numbers:
+            footers = printed_numbers(path)  # read by PDFium, before qpdf opens the file
         try:
             # Read as a stream, not mapped: the next paper is opened only after this one closes.
             with pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream) as source:
@@ -188,7 +204,7 @@ class _Volume:
                     )
                 if found == 0:
                     raise VolumeError(f"{shown}: has no pages", "it has no pages")
-                return self._copy(source, prefix, external)
+                return self._copy(source, prefix, external, footers)
         except VolumeError:
             raise
         # Any failure of the reader on a damaged file, whatever qpdf or pikepdf calls it
@@ -201,7 +217,9 @@ class _Volume:
                 reason,
             ) from None
 
-    def _copy(self, source: pikepdf.Pdf, prefix: str, external: str | None) -> list[int]:
+    def _copy(
+        self, source: pikepdf.Pdf, prefix: str, external: str | None, footers: list[Footer]
+    ) -> list[int]:
         destinations = _rename_destinations(source, prefix, external)
         # Pages point at a stand-in for their parent, which becomes the volume's page tree;
         # the source's own catalog and page tree stay behind.
@@ -227,8 +245,13 @@ class _Volume:
         # Numbered before anything is written, so links to a page find its new number.
         numbers = [copy.number(item) for item in pages]
         if stamping is not None and self.stamper is not None:
-            for item in pages:
-                self.stamper.stamp(source, item, stamping)
+            # PDFium and qpdf agree on the page count (checked above), unless PDFium could not
+            # read the file at all: then there are no footers and every stamp goes as before.
+            if len(footers) != len(pages):
+                footers = []
+            for index, item in enumerate(pages):
+                footer = footers[index] if footers else None
+                self.stamper.stamp(source, item, stamping, footer)
         copy.drain()
         for name, destination in destinations.items():
             self.destinations[name] = copy.number(destination)
@@ -342,6 +365,7 @@ def copy_problem(path: Path) -> str | None:
     writer = PdfWriter(Discard())
     volume = _Volume(writer, writer.reserve())
     volume.stamper = _Stamper(writer, _blank_sheet())
+    volume.replace_numbers = False
     try:
         volume.add(path, "paper")
     except VolumeError as error:
@@ -423,7 +447,16 @@ class _Stamper:
         save_state = source.make_indirect(pikepdf.Stream(source, b"q\n"))
         return _Stamping(pieces, save_state)
 
-    def stamp(self, source: pikepdf.Pdf, page: pikepdf.Object, stamping: _Stamping) -> None:
+    def stamp(
+        self,
+        source: pikepdf.Pdf,
+        page: pikepdf.Object,
+        stamping: _Stamping,
+        footer: Footer | None = None,
+    ) -> None:
+        """Stamp the next volume number on `page`: in place of the paper's own printed
+        number when `footer` found one (its box covered with white first), else at the
+        bottom right, moved beside the footer's text when that would cover it."""
         number = self.next
         self.next += 1
         if not isinstance(page.get("/Resources"), pikepdf.Dictionary):
@@ -435,19 +468,58 @@ class _Stamper:
         for name, form in stamping.pieces.items():
             xobjects[name] = form
         box = _box(page.get("/MediaBox")) or LETTER
-        x = box[2] - STAMP_RIGHT_PT
-        y = box[1] + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
+        pieces = [0, *(1 + int(digit) for digit in str(number))]
+        width = sum(self.widths[piece] for piece in pieces)
         draws = []
-        for digit in reversed(str(number)):  # from the right edge leftwards
-            x -= self.widths[1 + int(digit)]
-            draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[1 + int(digit)]} Do Q")
-        x -= self.widths[0]
-        draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[0]} Do Q")
-        draw = ("Q\n" + "\n".join(reversed(draws)) + "\n").encode()
+        printed = footer.number if footer is not None else None
+        if printed is not None:
+            x0, y0, x1, y1 = printed.box
+            # The page's background is taken to be white, as a paper's is.
+            draws.append(f"q 1 g {x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re f Q")
+            x = (x0 + x1 - width) / 2
+            y = printed.baseline - STAMP_DEPTH_PT
+        else:
+            x = box[2] - STAMP_RIGHT_PT - width
+            y = box[1] + STAMP_BOTTOM_PT - STAMP_DEPTH_PT
+            if footer is not None:
+                x = _beside(x, y, width, footer.text_boxes, box)
+        for piece in pieces:
+            draws.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {_PIECES[piece]} Do Q")
+            x += self.widths[piece]
+        draw = ("Q\n" + "\n".join(draws) + "\n").encode()
         contents = page.get("/Contents")
         original = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
         parts = [stamping.save_state, *[part for part in original if part is not None]]
         page.Contents = pikepdf.Array([*parts, source.make_indirect(pikepdf.Stream(source, draw))])
+
+
+STAMP_GAP_PT = 12.0  # between a stamp moved beside a footer and the footer's text
+
+
+def _beside(
+    x: float, y: float, width: float, boxes: list[Box], page: tuple[float, float, float, float]
+) -> float:
+    """Where a stamp of `width` at (x, y) goes so as to cover none of `boxes`: where it is,
+    else left of the text it would cover, else right of it; where it is if neither fits."""
+    bottom, top = y, y + STAMP_HEIGHT_PT
+
+    def covers(left: float) -> list[Box]:
+        return [
+            item
+            for item in boxes
+            if item[0] < left + width and item[2] > left and item[1] < top and item[3] > bottom
+        ]
+
+    hit = covers(x)
+    if not hit:
+        return x
+    left = min(item[0] for item in hit) - STAMP_GAP_PT - width
+    if left >= page[0] + STAMP_GAP_PT and not covers(left):
+        return left
+    right = max(item[2] for item in hit) + STAMP_GAP_PT
+    if right + width <= page[2] - STAMP_GAP_PT and not covers(right):
+        return right
+    return x
 
 
 # The names pages call the pieces by: unlikely to be in a paper's own resources.
@@ -595,24 +667,43 @@ def _page_labels(front_pages: int, pages: int) -> bytes:
     return b"<< /Nums " + array(numbers) + b" >>"
 
 
-def _write_outline(writer: PdfWriter, bookmarks: list[tuple[str, int]]) -> int:
-    """One bookmark per paper (and the front matter), each opening its first page."""
+@dataclass
+class Bookmark:
+    """An entry of the volume's outline: its title, the page it opens, its entries."""
+
+    title: str
+    page: int  # output number of the page
+    children: list[Bookmark] = field(default_factory=list)
+
+
+def _write_outline(writer: PdfWriter, bookmarks: list[Bookmark]) -> int:
+    """The front matter and one bookmark a track, open, each holding its papers'."""
     root = writer.reserve()
+    first, last, count = _write_level(writer, bookmarks, root)
+    writer.write(
+        root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (first, last, count)
+    )
+    return root
+
+
+def _write_level(writer: PdfWriter, bookmarks: list[Bookmark], parent: int) -> tuple[int, int, int]:
+    """Write `bookmarks` under `parent`: their first and last numbers and how many entries
+    show (all of them: every level is open)."""
     items = [writer.reserve() for _ in bookmarks]
-    for index, ((title, page), number) in enumerate(zip(bookmarks, items, strict=True)):
-        entries = [b"/Title " + text_string(title), b"/Parent %d 0 R" % root]
-        entries.append(b"/Dest [ %d 0 R /Fit ]" % page)
+    shown = len(items)
+    for index, (bookmark, number) in enumerate(zip(bookmarks, items, strict=True)):
+        entries = [b"/Title " + text_string(bookmark.title), b"/Parent %d 0 R" % parent]
+        entries.append(b"/Dest [ %d 0 R /Fit ]" % bookmark.page)
         if index > 0:
             entries.append(b"/Prev %d 0 R" % items[index - 1])
         if index + 1 < len(items):
             entries.append(b"/Next %d 0 R" % items[index + 1])
+        if bookmark.children:
+            first, last, count = _write_level(writer, bookmark.children, number)
+            entries.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (first, last, count))
+            shown += count
         writer.write(number, b"<< " + b" ".join(entries) + b" >>")
-    writer.write(
-        root,
-        b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
-        % (items[0], items[-1], len(items)),
-    )
-    return root
+    return items[0], items[-1], shown
 
 
 NAMES_PER_LEAF = 64
