@@ -379,8 +379,9 @@ def copy_problem_of(source: pikepdf.Pdf, path: Path) -> str | None:
     writer = PdfWriter(Discard())
     volume = _Volume(writer, writer.reserve())
     volume.stamper = _Stamper(writer, _blank_sheet())
+    volume.replace_numbers = False  # the pages' own numbers matter to the volume, not here
     try:
-        volume._copy(source, "paper", None)
+        volume._copy(source, "paper", None, [])
     except VolumeError as error:
         return error.reason
     except Exception as error:  # noqa: BLE001 - as `_Volume.add` takes any reader failure
