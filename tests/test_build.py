@@ -94,7 +94,9 @@ def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
     for paper in archival:
         title = squash(str(paper["title"]))
         after = contents[contents.index(title) + len(title) :]
-        first, last = map(int, re.search(r"(\d+)\s*[–-]\s*(\d+)", after).groups())  # type: ignore[union-attr]
+        pages = re.search(r"(\d+)\s*[–-]\s*(\d+)", after)
+        assert pages is not None, title
+        first, last = map(int, pages.groups())
         start_page = squash(volume[stamps[first]])
         assert title[:40] in start_page, (title, first)
         assert last >= first
