@@ -303,7 +303,8 @@ def _plain_node(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
         return loader.construct_mapping(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
+    assert isinstance(node, yaml.ScalarNode), node  # the one kind of node left
+    return loader.construct_scalar(node)
 
 
 _PostLoader.add_multi_constructor("!", _plain_node)

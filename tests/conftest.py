@@ -40,11 +40,12 @@ def page_words(text: str) -> list[str]:
     return text.replace("\ufffe", "").split()
 
 
-def run_cli(*args: str) -> Result:
+def run_cli(*args: str | Path) -> Result:
+    """Run the command line in-process; paths are passed as their text, as a shell would."""
     return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
 
 
-def check_json(*args: str) -> tuple[int, dict[str, Any]]:
+def check_json(*args: str | Path) -> tuple[int, dict[str, Any]]:
     """Run `proceedings check --format json` and return the exit code and the report."""
     result = run_cli("check", "--format", "json", *args)
     return result.exit_code, json.loads(result.output)

@@ -113,10 +113,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_response(429)
                 self.send_header("Retry-After", "0")
                 self.send_header("Content-Type", "application/json")
-                data = json.dumps({"name": "RateLimitError", "message": "Too many requests"})
-                self.send_header("Content-Length", str(len(data)))
+                body = json.dumps({"name": "RateLimitError", "message": "Too many requests"})
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(data.encode())
+                self.wfile.write(body.encode())
                 return
             if fault == "html":
                 return self._send(

@@ -154,8 +154,15 @@ LATIN_LETTERS = [
 ]
 
 
+def _text_form(char: str) -> str:
+    """The running-text form of a character that has one."""
+    form = char_form(char)
+    assert form is not None, char
+    return form.text
+
+
 def test_names_read_and_ids_derived_as_pmlr_does(pmlr_decoder: Any) -> None:
-    forms = [f"x{char_form(char).text}x" for char in LATIN_LETTERS if char_form(char)]
+    forms = [f"x{_text_form(char)}x" for char in LATIN_LETTERS if char_form(char)]
     names = [
         "Loaiza-Ganem", "De Schouwer", "O'Brien", "Y{\\i}ld{\\i}z", "Mat\\'{\\i}as",
         "Strau{\\ss}", "Nguy\\~{\\^{e}}n", "Number1", "{\\O}berg",
@@ -171,12 +178,12 @@ def test_pmlr_reads_every_latin_letter_back(pmlr_decoder: Any) -> None:
     writes; those PMLR's decoder cannot read (two accents, `\\oe`) are the ones the META003
     rule names for authors."""
     letters = [char for char in LATIN_LETTERS if char_form(char) is not None]
-    decoded = pmlr_decoder([f"x{char_form(char).text}x" for char in letters])
+    decoded = pmlr_decoder([f"x{_text_form(char)}x" for char in letters])
     unread = [
         char for char, (name, _, _) in zip(letters, decoded, strict=True) if name != f"x{char}x"
     ]
     for char in unread:
-        assert pmlr_reading(f"x{char_form(char).text}x") != f"x{char}x", char
+        assert pmlr_reading(f"x{_text_form(char)}x") != f"x{char}x", char
     one_accent = {
         char
         for char in letters
@@ -224,7 +231,7 @@ def test_pmlrs_table_and_real_math_through_the_build_and_pmlrs_scripts(tmp_path:
         pytest.skip("needs PMLR's tools in ../shared/pmlr-tools and Ruby")
     letters = [char for char in chars if char.isalpha() and char_form(char) is not None]
     symbols = [char for char in chars if char not in letters]
-    papers = []
+    papers: list[dict[str, Any]] = []
     texts = [f"Symbols {' '.join(symbols)}", f"Letters {' '.join(letters)}", *REAL_MATH]
     for number, text in enumerate(texts, start=1):
         papers.append(

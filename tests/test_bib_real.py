@@ -47,6 +47,13 @@ def counts(report: FileReport) -> dict[str, int]:
     return dict(Counter(item.code for item in report.findings))
 
 
+def _named_key(message: str) -> str:
+    """The key a finding's message names (`key `x26a``)."""
+    key = re.search(r"key `([^`]+)`", message)
+    assert key is not None, message
+    return key.group(1)
+
+
 # --- published PMLR volumes: each real mistake where it really occurs ------------------------
 
 
@@ -155,9 +162,7 @@ def test_reference_lists_match_the_manifest(corpus: Path) -> None:
 
         report = check_bib(path)
         duplicated = Counter(
-            re.search(r"key `([^`]+)`", finding.message).group(1)  # type: ignore[union-attr]
-            for finding in report.findings
-            if finding.code == "BIB003"
+            _named_key(finding.message) for finding in report.findings if finding.code == "BIB003"
         )
         expected = {key: count - 1 for key, count in item["duplicate_keys"].items()}
         assert dict(duplicated) == expected, item["file"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -33,12 +34,24 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# papers.yaml's papers as YAML reads them.
+Papers = list[dict[str, Any]]
+
+
 @pytest.fixture(scope="module")
-def example() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def example() -> tuple[Papers, Papers]:
     papers = yaml.safe_load((EXAMPLE / "papers.yaml").read_text(encoding="utf-8"))["papers"]
     archival = [paper for paper in papers if paper["archival"]]
     others = [paper for paper in papers if not paper["archival"]]
     return archival, others
+
+
+def _opened_page(destination: object) -> tuple[int, int]:
+    """The page object an outline item's explicit destination (`[page /XYZ ...]`) opens."""
+    import pikepdf
+
+    assert isinstance(destination, pikepdf.Array), destination
+    return destination[0].objgen
 
 
 def test_outputs_are_where_the_design_says(built: Path) -> None:
@@ -53,12 +66,14 @@ def test_outputs_are_where_the_design_says(built: Path) -> None:
         assert (built / name).is_file(), name
 
 
-def test_front_matter_names_every_archival_title_and_author(built: Path, example) -> None:
+def test_front_matter_names_every_archival_title_and_author(
+    built: Path, example: tuple[Papers, Papers]
+) -> None:
     archival, _ = example
     text = squash(" ".join(page_texts(built / "frontmatter" / "frontmatter.pdf")))
     for paper in archival:
         assert squash(str(paper["title"])) in text
-        for author in paper["authors"]:  # type: ignore[attr-defined]
+        for author in paper["authors"]:
             family = author["name"].split()[-1]
             assert family in text, author["name"]
     assert "王芳" in text and "Соколова" in text
@@ -80,7 +95,7 @@ def stamped_numbers(path: Path) -> list[int | None]:
 
 
 def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
-    built: Path, example
+    built: Path, example: tuple[Papers, Papers]
 ) -> None:
     archival, _ = example
     front = page_texts(built / "frontmatter" / "frontmatter.pdf")
@@ -94,7 +109,9 @@ def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
     for paper in archival:
         title = squash(str(paper["title"]))
         after = contents[contents.index(title) + len(title) :]
-        first, last = map(int, re.search(r"(\d+)\s*[–-]\s*(\d+)", after).groups())  # type: ignore[union-attr]
+        pages = re.search(r"(\d+)\s*[–-]\s*(\d+)", after)
+        assert pages is not None, title
+        first, last = map(int, pages.groups())
         start_page = squash(volume[stamps[first]])
         assert title[:40] in start_page, (title, first)
         assert last >= first
@@ -111,7 +128,9 @@ def test_author_index_order_folds_accents_and_particles(built: Path) -> None:
     assert index.count("Álvarez, José") == 1  # one person on two papers, listed once
 
 
-def test_non_archival_papers_stay_out_of_the_bib_and_the_volume(built: Path, example) -> None:
+def test_non_archival_papers_stay_out_of_the_bib_and_the_volume(
+    built: Path, example: tuple[Papers, Papers]
+) -> None:
     archival, others = example
     bib = (built / "pmlr" / "icbinb-2026.bib").read_text(encoding="ascii")
     assert bib.count("@InProceedings{") == len(archival)
@@ -123,7 +142,9 @@ def test_non_archival_papers_stay_out_of_the_bib_and_the_volume(built: Path, exa
         assert title not in papers_part
 
 
-def test_pmlr_upload_is_flat_and_passes_the_pmlr_rules(built: Path, example) -> None:
+def test_pmlr_upload_is_flat_and_passes_the_pmlr_rules(
+    built: Path, example: tuple[Papers, Papers]
+) -> None:
     archival, _ = example
     result = run_cli("check", str(built / "pmlr" / "icbinb-2026.bib"), "--format", "json")
     assert result.exit_code == 0, result.output
@@ -133,7 +154,9 @@ def test_pmlr_upload_is_flat_and_passes_the_pmlr_rules(built: Path, example) -> 
     assert not [path for path in (built / "pmlr").iterdir() if path.is_dir()]
 
 
-def test_site_lists_every_accepted_paper_and_marks_non_archival(built: Path, example) -> None:
+def test_site_lists_every_accepted_paper_and_marks_non_archival(
+    built: Path, example: tuple[Papers, Papers]
+) -> None:
     archival, others = example
     html = (built / "site" / "index.html").read_text(encoding="utf-8")
     for paper in archival + others:
@@ -330,7 +353,7 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
     build_volume(volume, out, only=("frontmatter", "volume"), check_papers=False)
     with pikepdf.Pdf.open(out / "volume.pdf") as pdf:
         tree = pikepdf.NameTree(pdf.Root.Names.Dests)
-        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        page_of = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         front = len(pdf.pages) - 4
         targets = []
         for index, page in enumerate(pdf.pages[front:], start=front):
@@ -349,7 +372,9 @@ def test_links_inside_papers_still_work_in_the_volume(tmp_path: Path) -> None:
     ]
 
 
-def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path, example) -> None:
+def test_contents_and_author_index_link_to_the_papers_in_the_volume(
+    built: Path, example: tuple[Papers, Papers]
+) -> None:
     import pikepdf
 
     archival, _ = example
@@ -360,11 +385,11 @@ def test_contents_and_author_index_link_to_the_papers_in_the_volume(built: Path,
     )
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
         tree = pikepdf.NameTree(pdf.Root.Names.Dests)
-        page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        page_of = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
             # The papers' bookmarks, under their tracks'.
             starts = [
-                page_of[paper.destination[0].objgen]
+                page_of[_opened_page(paper.destination)]
                 for track in list(outline.root)[1:]
                 for paper in track.children
             ]

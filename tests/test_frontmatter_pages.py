@@ -112,22 +112,28 @@ def test_a_contents_of_several_pages_has_a_continued_head(tmp_path: Path) -> Non
     assert not any("(continued)" in page for page in pages[contents[-1] + 1 :])
 
 
+def _opened_page(destination: object) -> tuple[int, int]:
+    """The page object an outline item's explicit destination (`[page /XYZ ...]`) opens."""
+    assert isinstance(destination, pikepdf.Array), destination
+    return destination[0].objgen
+
+
 def test_bookmarks_of_the_volume_are_grouped_by_track(built: Path) -> None:
     volume, _ = load_volume(EXAMPLE)
     plan = plan_volume(volume)
     front = len(page_texts(built / "frontmatter" / "frontmatter.pdf"))
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
-        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        page_of = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
             tree = [
                 (
                     item.title,
-                    page_of[item.destination[0].objgen],
-                    [(kid.title, page_of[kid.destination[0].objgen]) for kid in item.children],
+                    page_of[_opened_page(item.destination)],
+                    [(kid.title, page_of[_opened_page(kid.destination)]) for kid in item.children],
                 )
                 for item in outline.root
             ]
-    expected = [("Front matter", 0, [])]
+    expected: list[tuple[str, int, list[tuple[str, int]]]] = [("Front matter", 0, [])]
     for track, papers in plan.by_track():
         kids = [
             (f"{item.paper.title} ({item.page_range})", front + item.first_page - 1)

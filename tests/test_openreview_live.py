@@ -133,7 +133,9 @@ def test_notes_beyond_one_page_are_all_read(venue: Venue, server: str, volume: P
     run = import_venue(
         volume / "papers.yaml", given, lambda: Credentials(USERNAME, PASSWORD), page_size=3
     )
-    assert [p["id"] for p in run.merge.imported.papers] == sorted(
+    imported = run.merge.imported
+    assert imported is not None
+    assert [p["id"] for p in imported.papers] == sorted(
         ["12", "17", "23", "31", "38", "41", "52", "58", "64", "71"], key=int
     )
     pages = [params for path, params in venue.requests if path == "/notes"]

@@ -279,8 +279,8 @@ def test_an_author_added_in_the_middle_keeps_the_comments_of_the_others() -> Non
         "  - name: Bo Li\n"
     )
     ana = {"name": "Ana García", "affiliation": "Universidad de Chile"}
-    before = [{"id": 7, "authors": [ana, {"name": "Bo Li"}]}]
-    after = [
+    before: list[dict[str, Any]] = [{"id": 7, "authors": [ana, {"name": "Bo Li"}]}]
+    after: list[dict[str, Any]] = [
         {"id": 7, "authors": [{"name": "Kenji Tanaka"}, ana, {"name": "Bo Li", "email": "b@x"}]},
         {"id": "8", "authors": [{"name": "Ada Lovelace"}]},
     ]

@@ -67,10 +67,10 @@ def stamp_and_cover(page: pdfium.PdfPage) -> tuple[list[Box], list[Box]]:
     covers: list[Box] = []
     for item in reversed(objects):  # the stamp is drawn last
         if item.type == pdfium_c.FPDF_PAGEOBJ_FORM:
-            forms.append(tuple(item.get_bounds()))  # type: ignore[arg-type]
+            forms.append(tuple(item.get_bounds()))
         else:
             if item.type == pdfium_c.FPDF_PAGEOBJ_PATH and _white_fill(item):
-                covers.append(tuple(item.get_bounds()))  # type: ignore[arg-type]
+                covers.append(tuple(item.get_bounds()))
             break
     return forms, covers
 

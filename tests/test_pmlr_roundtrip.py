@@ -319,8 +319,8 @@ def test_volume_comes_out_of_pmlr_tools_as_published(name: str, tmp_path: Path) 
                 f"mistake: {correction.reason}"
             )
 
-    for volume, paper_id, number, why in SPLIT_ELSEWHERE:
-        if volume == name and (paper_id, number) not in split_used:
+    for split_volume, paper_id, number, why in SPLIT_ELSEWHERE:
+        if split_volume == name and (paper_id, number) not in split_used:
             problems.append(
                 f"{paper_id} author {number} is listed as split elsewhere ({why}), but its "
                 "page does not differ so"

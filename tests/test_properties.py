@@ -12,8 +12,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-import bibtexparser
 import pytest
+from bibtexparser.entrypoint import parse_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import (
@@ -123,7 +123,7 @@ def test_the_pmlr_bib_parses_back_to_the_same_entries(titles: list[str], names: 
     except PmlrError:
         return  # a character with no LaTeX form is refused with a message, by design
     assert text.isascii()
-    library = bibtexparser.parse_string(text)
+    library = parse_string(text)
     assert not library.failed_blocks
     entries = [entry for entry in library.entries if entry.entry_type.lower() == "inproceedings"]
     assert [entry.key for entry in entries] == [item.key for item in plan.archival]

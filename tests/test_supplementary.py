@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,10 @@ def volume(tmp_path: Path) -> Path:
     return root
 
 
-def _volume_findings(report: dict, name: str) -> list[dict]:
+def _volume_findings(report: dict[str, Any], name: str) -> list[dict[str, Any]]:
     (metadata,) = [item for item in report["files"] if item["file"].endswith(name)]
-    return metadata["findings"]
+    findings: list[dict[str, Any]] = metadata["findings"]
+    return findings
 
 
 def test_a_deleted_supplementary_file_is_an_error_with_its_line(volume: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ SLIPS = FIXTURES / "rules" / "tiny_workshop_slips.pdf"
 MAIN_HEAD = FIXTURES / "rules" / "main_conference_head.pdf"
 
 
-def codes(report: dict, index: int = 0) -> dict[str, dict]:
+def codes(report: dict[str, Any], index: int = 0) -> dict[str, dict[str, Any]]:
     return {finding["code"]: finding for finding in report["papers"][index]["findings"]}
 
 

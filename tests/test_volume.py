@@ -83,7 +83,8 @@ def test_volume_loads_into_dataclasses(volume: Path) -> None:
     first = loaded.papers[0]
     assert (first.authors[0].given, first.authors[0].family) == ("Ada", "Example")
     assert first.authors[0].affiliation == "Example University"
-    assert loaded.track("tiny") is not None and loaded.track("tiny").page_limit == 2
+    tiny = loaded.track("tiny")
+    assert tiny is not None and tiny.page_limit == 2
     assert loaded.papers[1].archival is False
 
 

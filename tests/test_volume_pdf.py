@@ -25,9 +25,15 @@ from volumes import make_volume
 def page_sizes(path: Path) -> list[tuple[int, int]]:
     document = pdfium.PdfDocument(str(path))
     try:
-        return [tuple(round(v) for v in document[i].get_size()) for i in range(len(document))]  # type: ignore[misc]
+        return [tuple(round(v) for v in document[i].get_size()) for i in range(len(document))]
     finally:
         document.close()
+
+
+def _opened_page(destination: object) -> tuple[int, int]:
+    """The page object an outline item's explicit destination (`[page /XYZ ...]`) opens."""
+    assert isinstance(destination, pikepdf.Array), destination
+    return destination[0].objgen
 
 
 STAMP = re.compile(r"ICBINB 2026\s*•(?=\s*[0-9])")
@@ -102,12 +108,12 @@ def test_bookmarks_open_each_paper_and_pages_are_labelled_as_the_contents_counts
     built: Path,
 ) -> None:
     with pikepdf.Pdf.open(built / "volume.pdf") as pdf:
-        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        page_of = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
-            tops = [(item.title, page_of[item.destination[0].objgen]) for item in outline.root]
+            tops = [(item.title, page_of[_opened_page(item.destination)]) for item in outline.root]
             # The papers are grouped under their track's bookmark (here all are long papers).
             marks = [tops[0]] + [
-                (item.title, page_of[item.destination[0].objgen])
+                (item.title, page_of[_opened_page(item.destination)])
                 for item in outline.root[1].children
             ]
         labels = [page.label for page in pdf.pages]

@@ -48,6 +48,7 @@ def check_case(case: str, folder: Path, bound: float = BOUND) -> dict[str, Any]:
     path = folder / f"{case}.bib"
     path.write_text(make.BIB_CASES[case](), encoding="utf-8")
     run, report = check_json(path, PDF, bound=bound)
+    bib: dict[str, Any]
     (bib,) = report["files"]
     assert bib["file"] == str(path) and bib["kind"] == "bib"
     found = sorted(

@@ -34,8 +34,8 @@ def squash(text: str) -> str:
     accent that TeX built, `q́ ṇ̃` comes out as `q́ṇ̃`), TeX's typographic quotes as the
     straight ones typed."""
     text = text.replace("\ufffe", "").replace("-\r\n", "")
-    quotes = {"\u2018": "`", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-    return "".join(unicodedata.normalize("NFC", text.translate(str.maketrans(quotes))).split())
+    quotes = str.maketrans({"\u2018": "`", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+    return "".join(unicodedata.normalize("NFC", text.translate(quotes)).split())
 
 
 def as_printed(text: str) -> str:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -363,8 +364,8 @@ def _failing_after(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
     folder, as a write() that meets a full disk or a folder it may not write does."""
     real = pipeline._build_parts
 
-    def build_then_fail(*args: object, **kwargs: object) -> None:
-        real(*args, **kwargs)  # type: ignore[arg-type]
+    def build_then_fail(*args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)
         raise error
 
     monkeypatch.setattr(pipeline, "_build_parts", build_then_fail)
