@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from proceedings.checks import all_rules, run_rules
+from proceedings.rules import all_rules, run_rules
 from proceedings.volume import build_volume, read_sources
 
 GIVEN = ["Ana", "José", "Zoë", "Marie-Claire", "Ludwig", "Wei", "Ирина", "Kwame", "Aoife", "Raj"]

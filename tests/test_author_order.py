@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from proceedings.checks import CheckedPaper, get_rule, run_rules
 from proceedings.pdf.layout import open_document
+from proceedings.rules import CheckedPaper, get_rule, run_rules
 from test_metadata_pdf import Text, build_page, meta_paper, paper_page
 
 ORDER = get_rule("META005")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from proceedings.check import check_bib
-from proceedings.checks import Rule, Violation, all_rules, get_rule
 from proceedings.report import Finding, Severity, Status
+from proceedings.rules import Rule, Violation, all_rules, get_rule
 
 BIB = Path(__file__).parent / "fixtures" / "bib"
 REFS = BIB / "refs"

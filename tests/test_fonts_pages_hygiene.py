@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import proceedings.checks.hygiene as hygiene
+import proceedings.rules.hygiene as hygiene
 from conftest import BAD, FIXTURES, PAPERS, check_json
 from proceedings.check import CheckOptions, check_pdf
-from proceedings.checks import CheckedPaper, Violation, get_rule
 from proceedings.report import Finding
+from proceedings.rules import CheckedPaper, Violation, get_rule
 from proceedings.venues import VenueRules
 
 FACTS = FIXTURES / "facts"

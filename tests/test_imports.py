@@ -100,7 +100,7 @@ def test_the_pdf_layer_knows_nothing_of_rules_reports_or_the_build() -> None:
                 for target in targets
                 if target.startswith(
                     (
-                        "proceedings.checks",
+                        "proceedings.rules",
                         "proceedings.check",
                         "proceedings.report",
                         "proceedings.build",
@@ -122,7 +122,7 @@ def test_checking_a_pdf_loads_neither_the_build_nor_the_importer() -> None:
         "heavy = ('jinja2', 'pypdf', 'openreview', 'proceedings.openreview.run',\n"
         "         'proceedings.openreview.files', 'proceedings.openreview.merge',\n"
         "         'proceedings.build.pipeline', 'proceedings.build.latex',\n"
-        "         'proceedings.build.frontmatter', 'proceedings.reports')\n"
+        "         'proceedings.build.frontmatter', 'proceedings.report.html')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or\n"
         "             any(m == h or m.startswith(h + '.') for h in heavy)))\n"
     )

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, SHARED, check_json
-from proceedings.checks import CheckedPaper, get_rule, run_rules
-from proceedings.checks.layout import ICLR2026, layout_of
 from proceedings.pdf.layout import open_document
 from proceedings.pdf.structure import analyse
 from proceedings.pdf.textblock import TextBlock, measure
+from proceedings.rules import CheckedPaper, get_rule, run_rules
+from proceedings.rules.layout import ICLR2026, layout_of
 from proceedings.volume import VenueRules
 from volumes import make_volume
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from conftest import SHARED, check_json
-from proceedings.checks import CheckedPaper, Rule, get_rule, run_rules
 from proceedings.pdf.layout import Document, open_document
+from proceedings.rules import CheckedPaper, Rule, get_rule, run_rules
 from proceedings.texts import NameParts, match_key, split_name
 from proceedings.volume import Author, Paper, load_volume
 from volumes import VOLUME_YAML

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from conftest import PAPERS, SHARED
 from proceedings.build.pipeline import build_volume
-from proceedings.checks import CheckedPaper, all_rules, get_rule, run_rules
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, all_rules, get_rule, run_rules
 from proceedings.volume import load_volume
 from volumes import VOLUME_YAML
 

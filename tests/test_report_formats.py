@@ -22,7 +22,9 @@ from proceedings.report import (
     Status,
     render_text,
 )
-from proceedings.reports import render_github, render_html, render_junit
+from proceedings.report.github import render_github
+from proceedings.report.html import render_html
+from proceedings.report.junit import render_junit
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "papers"
 PASSING = PAPERS / "long_refs_mid_p5.pdf"

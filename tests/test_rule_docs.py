@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, check_json
-from proceedings.checks import Rule, all_rules, get_rule
 from proceedings.cli import cli
-from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, Field
+from proceedings.metadata_schema import PAPERS_SCHEMA, VOLUME_SCHEMA, Field
+from proceedings.rules import Rule, all_rules, get_rule
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -99,9 +99,9 @@ def unknown_options(text: str) -> list[str]:
 def setting_exists(path: str) -> bool:
     """Whether `venue.layout.profile` (or `papers[3].pmlr_key`) is a setting of the schema."""
     names = re.sub(r"\[\d+\]", "", path).split(".")
-    schema: dict[str, Field] | None = VOLUME_FILE
+    schema: dict[str, Field] | None = VOLUME_SCHEMA
     if names[0] == "papers":
-        schema, names = PAPERS_FILE["papers"].items, names[1:]
+        schema, names = PAPERS_SCHEMA["papers"].items, names[1:]
     for name in names:
         if schema is None:
             return False
@@ -128,7 +128,7 @@ def unknown_settings(text: str) -> list[str]:
     named = [
         path
         for path in SETTING.findall(text)
-        # `proceedings.checks.hygiene` is a module of the package, not a setting.
+        # `proceedings.rules.hygiene` is a module of the package, not a setting.
         if not (path.startswith("proceedings.") and importlib.util.find_spec(path) is not None)
     ]
     for quoted in re.findall(r"`((?:venue|frontmatter|proceedings|tracks):[^`]*)`", text):
@@ -192,7 +192,7 @@ def test_the_checks_find_what_they_are_meant_to() -> None:
     wrapped = "`updmap-user --setoption\npdftexDownloadBase14 true` and `--page-size a4`"
     assert unknown_options(wrapped) == []
     assert unknown_settings("`venue.pagesize: a4` and `venue.page_size`") == ["venue.pagesize"]
-    assert unknown_settings("`frontmatter.prefaces`, `proceedings.checks.hygiene`") == [
+    assert unknown_settings("`frontmatter.prefaces`, `proceedings.rules.hygiene`") == [
         "frontmatter.prefaces"
     ]
     assert unknown_settings("`venue: {layout: {profil: x}}`, `tracks[1].title`") == [

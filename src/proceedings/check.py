@@ -12,7 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from proceedings.bib.parse import load_bib
-from proceedings.checks import (
+from proceedings.paper import read_paper_facts
+from proceedings.parallel import Limits, Pool, set_step
+from proceedings.pdf.layout import PdfOpenError, open_document
+from proceedings.pdf.structure import HeadingNames, analyse
+from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
+from proceedings.rules import (
     CheckedPaper,
     Rule,
     all_rules,
@@ -20,11 +25,6 @@ from proceedings.checks import (
     run_rules,
     with_severities,
 )
-from proceedings.paper import read_paper_facts
-from proceedings.parallel import Limits, Pool, set_step
-from proceedings.pdf.layout import PdfOpenError, open_document
-from proceedings.pdf.structure import HeadingNames, analyse
-from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
 from proceedings.text_quality import measurable
 from proceedings.venues import Track, VenueRules, default_profile
 from proceedings.volume import (

@@ -13,7 +13,6 @@ import click
 
 from proceedings.build import PARTS
 from proceedings.check import CheckOptions, InputError, Progress, check_paths, volume_options
-from proceedings.checks import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.openreview.download import SUPPLEMENTARY_FIELD, Downloaded
 from proceedings.openreview.live import (
     PUBLIC_API_URL,
@@ -26,6 +25,7 @@ from proceedings.openreview.settings import Given
 from proceedings.parallel import Limits
 from proceedings.pdf.structure import HeadingNames
 from proceedings.report import FileReport, PaperReport, Report, Severity, render_json, render_text
+from proceedings.rules import all_rules, get_rule, select_rules, unknown_codes
 from proceedings.venues import (
     DEFAULT_PROFILE,
     PROFILES,
@@ -690,7 +690,9 @@ def _render(output_format: str, report: Report) -> str:
     if output_format == "json":
         return render_json(report)
     # Imported here: the other formats' machinery (Jinja2, page thumbnails) is theirs alone.
-    from proceedings.reports import render_github, render_html, render_junit
+    from proceedings.report.github import render_github
+    from proceedings.report.html import render_html
+    from proceedings.report.junit import render_junit
 
     renderers = {"github": render_github, "junit": render_junit, "html": render_html}
     return renderers[output_format](report)

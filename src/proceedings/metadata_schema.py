@@ -83,11 +83,11 @@ PAPER = {
     "order": Field((int,)),
 }
 
-PAPERS_FILE = {"papers": Field((list,), required=True, items=PAPER)}
+PAPERS_SCHEMA = {"papers": Field((list,), required=True, items=PAPER)}
 
 DATE = (datetime.date, str)
 
-VOLUME_FILE = {
+VOLUME_SCHEMA = {
     "proceedings": Field(
         (dict,),
         required=True,

@@ -1,7 +1,7 @@
 """The volume: `volume.yaml` and `papers.yaml` read into dataclasses.
 
 Reading is lenient: whatever can be understood becomes a `Volume`, and the rules of subject
-"volume" (checks/volume.py) report what is wrong with the sources, each with its file, line
+"volume" (rules/volume.py) report what is wrong with the sources, each with its file, line
 and field path. Nothing here raises on bad metadata.
 """
 

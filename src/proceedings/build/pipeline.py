@@ -28,8 +28,8 @@ from pathlib import Path
 from proceedings.build import PARTS
 from proceedings.build.plan import Plan, PlanError, plan_volume
 from proceedings.check import CheckOptions, Progress, check_volume
-from proceedings.checks import all_rules, run_rules
 from proceedings.report import Finding, PaperReport, Report, Severity, render_json
+from proceedings.rules import all_rules, run_rules
 from proceedings.volume import Volume, load_volume
 from proceedings.wording import counted
 

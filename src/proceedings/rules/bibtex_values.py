@@ -10,14 +10,14 @@ from datetime import date
 
 from proceedings.bib.ids import ID_FIELDS, arxiv_ids, doi_problem
 from proceedings.bib.model import BibEntry, BibField, BibFile
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import (
+from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import (
     FieldProblem,
     entry_year,
     field_violations,
     reference_list,
 )
-from proceedings.report import Severity
 
 YEAR = re.compile(r"^\d{4}$")
 

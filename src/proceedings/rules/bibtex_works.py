@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from proceedings.bib.ids import arxiv_ids, dois
 from proceedings.bib.model import BibEntry, BibFile
 from proceedings.bib.text import comparable, family_name, split_names
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import entry_year, reference_list
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import entry_year, reference_list
 
 # Required fields of the standard BibTeX entry types (btxdoc), with biblatex's alternatives:
 # each item is one requirement, met by any of the names separated by `|`.

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from proceedings.bib.model import BibEntry, BibFile
 from proceedings.bib.text import comparable, family_name, latex_to_text, split_names
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import pmlr_volume
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import pmlr_volume
 from proceedings.texts import split_name
 
 PAPER_FIELDS = ("title", "author", "pages", "abstract")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.pdf.facts import FontFacts
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.wording import on_pages
 
 # A message names at most this many fonts, then says how many more there are.

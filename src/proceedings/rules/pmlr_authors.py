@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from proceedings.asciilatex import encode
 from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.bib.text import NameItem, split_names
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import (
+from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import (
     FieldJudge,
     FieldProblem,
     field_violations,
     pmlr_volume,
     search,
 )
-from proceedings.report import Severity
 from proceedings.texts import split_name
 
 

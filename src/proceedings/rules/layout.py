@@ -18,9 +18,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.textblock import TextBlock, measure
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.volume import VenueRules, VolumeSources, build_volume, page_limit
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.names import (
     PrintedText,
     find_name,
@@ -20,6 +19,7 @@ from proceedings.names import (
 )
 from proceedings.pdf.layout import Document, Line, Page
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.texts import match_key, split_name
 from proceedings.volume import Author
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from proceedings.bib.folder import page_count, pdf_files
 from proceedings.bib.model import BibEntry, BibField, BibFile
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import FieldProblem, field_violations, pmlr_volume
 
 PAGES = re.compile(r"^(\d+)-(\d+)$")
 

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.pdf.layout import Document, Line, Page
 from proceedings.pdf.structure import Heading, HeadingNames, Structure
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.texts import letters_key, match_key
 from proceedings.venues import is_head_pattern
 from proceedings.wording import describe_pages

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.report import Severity, describe_position
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.wording import counted
 
 # A heading measured a line's height below the top of a page still opens that page.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from proceedings.checks import Violation
+from proceedings.rules import Violation
 from proceedings.volume import VolumeSources
 from proceedings.yamlsource import PathKey, YamlSource
 

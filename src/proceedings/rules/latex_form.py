@@ -6,8 +6,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from proceedings.asciilatex import encode, pmlr_reading
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.texts import non_latin_script
 
 # PMLR's decoder turns ASCII quotes into typographic ones; that is not a misreading.

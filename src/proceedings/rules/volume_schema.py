@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import Violation, rule
-from proceedings.checks.volume_walk import paper_entries
-from proceedings.metadata_schema import PAPERS_FILE, VOLUME_FILE, SchemaProblem, schema_problems
+from proceedings.metadata_schema import (
+    PAPERS_SCHEMA,
+    VOLUME_SCHEMA,
+    SchemaProblem,
+    schema_problems,
+)
 from proceedings.pmlr_ids import raw_field_problem
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.volume_walk import paper_entries
 from proceedings.volume import VolumeSources
 from proceedings.yamlsource import PathKey, YamlSource, format_path
 
@@ -188,7 +193,7 @@ def raw_field(sources: VolumeSources) -> Iterator[Violation]:
 def _schema(sources: VolumeSources, kind: str) -> Iterator[Violation]:
     problems: list[tuple[YamlSource, SchemaProblem]] = sources.memo.get("schema") or []
     if "schema" not in sources.memo:
-        for source, schema in ((sources.volume, VOLUME_FILE), (sources.papers, PAPERS_FILE)):
+        for source, schema in ((sources.volume, VOLUME_SCHEMA), (sources.papers, PAPERS_SCHEMA)):
             if source is not None:
                 problems += [(source, problem) for problem in schema_problems(source, schema)]
         sources.memo["schema"] = problems

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.pdf.facts import EmbeddedFile
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.wording import counted
 
 # Largest PDF accepted, in bytes (50 MB, counted in binary megabytes).
@@ -182,7 +182,7 @@ def file_too_large(paper: CheckedPaper) -> Iterator[Violation]:
     `gs -o small.pdf -sDEVICE=pdfwrite -dPDFSETTINGS=/printer paper.pdf`.
 
     ## Options
-    The limit is `MAX_FILE_SIZE` in `proceedings.checks.hygiene` (50 MB).
+    The limit is `MAX_FILE_SIZE` in `proceedings.rules.hygiene` (50 MB).
     """
     facts = facts_for(paper)
     if facts.file_size > MAX_FILE_SIZE:

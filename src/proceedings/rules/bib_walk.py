@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from proceedings.bib.model import BibEntry, BibField, BibFile
-from proceedings.checks import Violation
+from proceedings.rules import Violation
 
 
 def pmlr_volume(bib: BibFile) -> bool:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.pdf.facts import PageFacts
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.wording import describe_pages, on_pages
 
 # How far a page may be from the expected size, in points, on each side.

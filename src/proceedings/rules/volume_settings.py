@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from proceedings.checks import Violation, rule, unknown_codes
-from proceedings.checks.volume_walk import at_path
 from proceedings.pmlr_ids import section_names
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule, unknown_codes
+from proceedings.rules.volume_walk import at_path
 from proceedings.venues import PAGE_SIZES, PROFILES, get_profile, head_pattern_error
 from proceedings.volume import (
     SEVERITY_LEVELS,

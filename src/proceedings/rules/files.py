@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from proceedings.checks import CheckedPaper, Violation, rule
 from proceedings.paper import facts_for
 from proceedings.report import Severity
+from proceedings.rules import CheckedPaper, Violation, rule
 from proceedings.text_quality import pages_without_text, text_is_garbled
 from proceedings.wording import counted, describe_pages
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from proceedings.asciilatex import encode
 from proceedings.bib.text import comparable
-from proceedings.checks import Violation, rule
-from proceedings.checks.volume_walk import at_path, paper_entries
 from proceedings.pmlr_ids import PMLR_KEY, safe_name, supplementary_extension
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.volume_walk import at_path, paper_entries
 from proceedings.texts import match_key
 from proceedings.volume import VolumeSources, author_parts
 from proceedings.yamlsource import PathKey, format_path

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from proceedings.checks import get_rule
 from proceedings.report import (
     FileReport,
     Finding,
@@ -20,6 +19,7 @@ from proceedings.report import (
     Severity,
     summary_line,
 )
+from proceedings.rules import get_rule
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import date
 
 from proceedings.bib.model import BibEntry, BibField, BibFile
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.pmlr_ids import is_section_name
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.volume import published_problem
 
 PROCEEDINGS_FIELDS = (

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from proceedings.asciilatex import encode
 from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.bib.text import comparable, words
-from proceedings.checks import Violation, rule
-from proceedings.checks.bib_walk import FieldProblem, field_violations, pmlr_volume
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.bib_walk import FieldProblem, field_violations, pmlr_volume
 
 # Fields holding links, where `%` is URL encoding and not a LaTeX comment.
 LINK_FIELDS = frozenset(

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proceedings.bib.model import BibEntry, BibFile
-from proceedings.checks import Violation, rule
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
 
 
 @rule(

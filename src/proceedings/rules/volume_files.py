@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from proceedings.checks import Violation, rule
-from proceedings.checks.volume_walk import at_path, paper_entries
 from proceedings.pmlr_ids import safe_name
 from proceedings.report import Severity
+from proceedings.rules import Violation, rule
+from proceedings.rules.volume_walk import at_path, paper_entries
 from proceedings.safe_read import ReadError, read_text
 from proceedings.volume import VolumeSources, file_problem, inside, page_limit
 from proceedings.yamlsource import PathKey, YamlSource, format_path
