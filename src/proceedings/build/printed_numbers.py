@@ -24,6 +24,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from proceedings.pdf.layout import PDFIUM_LOCK
+
 # (left, bottom, right, top) in the page's own coordinates (PDF user space), as PDFium gives.
 Box = tuple[float, float, float, float]
 
@@ -70,6 +72,11 @@ class _Char:
 
 def printed_numbers(path: Path) -> list[Footer]:
     """The footer of each page of `path`; an empty list when PDFium cannot read the file."""
+    with PDFIUM_LOCK:  # the build's other threads use PDFium too
+        return _printed_numbers(path)
+
+
+def _printed_numbers(path: Path) -> list[Footer]:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -206,13 +207,21 @@ def open_document(path: Path) -> Document:
     return document
 
 
+# PDFium is not thread-safe: two threads inside it at once corrupt its global state, and every
+# PDF the process opens afterwards fails to load. The build overlaps its steps in threads (the
+# PMLR check counts pages while volume.pdf reads footers), so each use of PDFium made from a
+# build thread holds this lock.
+PDFIUM_LOCK = threading.RLock()
+
+
 def page_count(path: Path) -> int:
     """The number of pages of the PDF at `path`; PdfOpenError says why it cannot be read."""
-    pdf = _open_pdf(path)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = _open_pdf(path)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
 
 
 def _open_pdf(path: Path) -> pdfium.PdfDocument:
