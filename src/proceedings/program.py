@@ -322,11 +322,15 @@ def _session(
                 elif paper_id not in papers:
                     papers.append(paper_id)
     panelists = entry.get("panelists")
-    if not usable or zone is None or day is None:
+    if not usable:
         return None
+    # Without a usable zone or date (reported), the sessions are still checked against each
+    # other and the papers; the program is then not built.
+    place = zone or datetime.UTC
+    when = day or datetime.date(2000, 1, 1)
     return Session(
-        start=datetime.datetime.combine(day, times["start"], tzinfo=zone),
-        end=datetime.datetime.combine(day, times["end"], tzinfo=zone),
+        start=datetime.datetime.combine(when, times["start"], tzinfo=place),
+        end=datetime.datetime.combine(when, times["end"], tzinfo=place),
         kind=kind,
         title=_text(entry.get("title"))
         or (f"Invited talk: {speaker.name}" if speaker else KINDS[kind]),
