@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
+import zoneinfo
 from pathlib import Path
 
+import icalendar
 import pytest
 
-from conftest import check_json
+from conftest import PAPERS, check_json
+from proceedings.build.pipeline import build_volume
+from proceedings.build.program_site import escape_text, fold
 from proceedings.report import Finding, Severity
 from proceedings.rules import get_rule, run_rules
 from proceedings.volume import load_volume, read_sources
@@ -25,7 +30,7 @@ frontmatter:
 
 PAPERS_YAML = """\
 papers:
-  - {id: "1", title: "One", authors: [A Person], abstract: x, track: long}
+  - {id: "1", title: "One", authors: [A Person], abstract: x, track: long, archival: true}
   - {id: "2", title: "Two", authors: [A Person], abstract: x, track: tiny, archival: false}
 """
 
@@ -183,3 +188,75 @@ def test_check_reports_the_example_volumes_program_errors(tmp_path: Path) -> Non
     program = [item for item in report["files"] if item["file"].endswith("program.yaml")]
     assert [(item["code"], item["line"]) for item in program[0]["findings"]] == [("VOL020", 14)]
     assert code == 1
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "out"
+    build_volume(EXAMPLE, out, only=("site",), check_papers=False)
+    return out / "site"
+
+
+def test_the_example_calendar_parses_with_one_event_per_session_at_its_time(site: Path) -> None:
+    calendar = icalendar.Calendar.from_ical((site / "program.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    program = load_volume(EXAMPLE)[0].program
+    assert program is not None and len(events) == len(program.sessions) == 11
+    rio = zoneinfo.ZoneInfo("America/Sao_Paulo")
+    first, last = events[0], events[-1]
+    assert str(first["SUMMARY"]) == "ICBINB 2026: Opening remarks"
+    assert first.decoded("DTSTART").astimezone(rio).strftime("%Y-%m-%d %H:%M") == (
+        "2026-04-27 08:00"
+    )
+    assert str(last["SUMMARY"]) == "ICBINB 2026: Closing remarks"
+    assert last.decoded("DTSTART").astimezone(rio).strftime("%H:%M") == "16:55"
+    # 08:00 in Rio de Janeiro is 11:00 UTC.
+    assert first.decoded("DTSTART") == datetime.datetime(2026, 4, 27, 11, 0, tzinfo=datetime.UTC)
+    posters = next(event for event in events if "Poster session" in str(event["SUMMARY"]))
+    description = str(posters["DESCRIPTION"])
+    papers = load_volume(EXAMPLE)[0].papers
+    assert all(f"Paper {paper.id}: " in description for paper in papers)
+    # The escaped comma of "Rio de Janeiro, Brazil" reads back as a comma.
+    assert str(first["LOCATION"]) == "Rio de Janeiro, Brazil"
+    assert len({str(event["UID"]) for event in events}) == len(events)
+
+
+def test_the_calendar_lines_are_folded_and_end_in_crlf(site: Path) -> None:
+    data = (site / "program.ics").read_bytes()
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and b"\n" not in b"".join(lines)
+    assert max(len(line) for line in lines) <= 75
+    assert any(line.startswith(b" ") for line in lines)  # the long descriptions are folded
+    for line in lines:
+        line.decode("utf-8")  # no UTF-8 character is cut in two by a fold
+
+
+def test_fold_and_escape_follow_rfc_5545() -> None:
+    assert escape_text("a, b; c\\d\ne") == "a\\, b\\; c\\\\d\\ne"
+    folded = fold("DESCRIPTION:" + "é" * 60)
+    parts = folded.split("\r\n")
+    assert all(len(part.encode()) <= 75 for part in parts)
+    assert "".join(part.removeprefix(" ") for part in parts) == "DESCRIPTION:" + "é" * 60
+
+
+def test_the_program_page_lists_each_session_and_links_the_papers(site: Path) -> None:
+    page = (site / "program.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="program.html">' in index
+    assert "All times are local: America/Sao_Paulo (UTC\u221203:00)" in page
+    assert "08:00\u201308:10" in page and "16:55\u201317:05" in page
+    for paper in load_volume(EXAMPLE)[0].papers:
+        assert f'href="index.html#paper-{paper.id}"' in page
+        assert f'id="paper-{paper.id}"' in index  # every link lands on an entry
+    assert "http" not in page  # nothing fetched, no link leaving the site
+    assert '<a href="program.ics">' in page
+
+
+def test_the_program_page_escapes_what_program_yaml_says(root: Path, tmp_path: Path) -> None:
+    edit(root, "kind: opening}", 'kind: opening, title: "<script>alert(1)</script> & co"}')
+    (root / "pdf").mkdir()
+    for paper_id in ("1", "2"):
+        shutil.copy(PAPERS / "tiny_pass.pdf", root / "pdf" / f"{paper_id}.pdf")
+    build_volume(root, tmp_path / "out", only=("site",), check_papers=False)
+    page = (tmp_path / "out" / "site" / "program.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
+from pylatexenc.latex2text import LatexNodes2Text
 
 from proceedings.build.plan import Plan
 from proceedings.build.site import _environment, rich_text
@@ -140,7 +141,7 @@ def render_calendar(plan: Plan, program: Program) -> str:
             paper = by_id.get(paper_id)
             if paper is not None:
                 authors = ", ".join(author.name for author in paper.authors)
-                description.append(f"Paper {paper.id}: {paper.title} ({authors})")
+                description.append(f"Paper {paper.id}: {plain(paper.title)} ({authors})")
         lines += [
             "BEGIN:VEVENT",
             f"UID:{slug}-{_utc(session.start)}-{_utc(session.end)}@proceedings",
@@ -156,6 +157,16 @@ def render_calendar(plan: Plan, program: Program) -> str:
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def plain(text: str) -> str:
+    """A title's LaTeX (`$12 \\times 12$`, `\\emph{}`) as the text a calendar can show."""
+    if "\\" not in text and "$" not in text and "{" not in text:
+        return text
+    try:
+        return str(LatexNodes2Text(math_mode="text").latex_to_text(text))
+    except Exception:  # noqa: BLE001  a slip in LaTeX: shown as written
+        return text
 
 
 def _utc(moment: datetime.datetime) -> str:
