@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import zoneinfo
 from pathlib import Path
@@ -12,8 +13,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from conftest import PAPERS, check_json
+from conftest import PAPERS, check_json, page_texts
+from proceedings.build.frontmatter import render_frontmatter
 from proceedings.build.pipeline import build_volume
+from proceedings.build.plan import plan_volume
 from proceedings.build.program_site import escape_text, fold
 from proceedings.report import Finding, Severity
 from proceedings.rules import get_rule, run_rules
@@ -193,7 +196,7 @@ def test_check_reports_the_example_volumes_program_errors(tmp_path: Path) -> Non
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build") / "out"
-    build_volume(EXAMPLE, out, only=("site",), check_papers=False)
+    build_volume(EXAMPLE, out, only=("site", "frontmatter"), check_papers=False)
     return out / "site"
 
 
@@ -260,3 +263,27 @@ def test_the_program_page_escapes_what_program_yaml_says(root: Path, tmp_path: P
     build_volume(root, tmp_path / "out", only=("site",), check_papers=False)
     page = (tmp_path / "out" / "site" / "program.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_the_front_matter_prints_the_program_and_lists_it_in_the_contents(site: Path) -> None:
+    pages = page_texts(site.parent / "frontmatter" / "frontmatter.pdf")
+    program = next(number for number, text in enumerate(pages) if "Opening remarks" in text)
+    text = " ".join(" ".join(pages[program : program + 2]).split())
+    assert text.startswith("Program 27 April 2026, Rio de Janeiro, Brazil. Times are local")
+    assert "08:00–08:10 Opening remarks Chair: Helena Marquardt" in text
+    assert "16:55–17:05 Closing remarks" in text
+    # Each poster is printed with its authors.
+    assert "Knowledge Cut-off Probes Give Inconsistent Dates Ingrid Halvorsen and Matteo Rossi" in (
+        text
+    )
+    contents = next(text for text in pages if "Contents" in text and "Preface" in text)
+    assert re.search(r"Program[ .]*" + ["i", "ii", "iii", "iv", "v", "vi"][program], contents)
+
+
+def test_without_a_program_the_front_matter_has_none(root: Path) -> None:
+    for paper_id in ("1", "2"):
+        (root / "pdf").mkdir(exist_ok=True)
+        shutil.copy(PAPERS / "tiny_pass.pdf", root / "pdf" / f"{paper_id}.pdf")
+    assert "fm-program" in render_frontmatter(plan_volume(load_volume(root)[0]))
+    (root / "program.yaml").unlink()
+    assert "fm-program" not in render_frontmatter(plan_volume(load_volume(root)[0]))
