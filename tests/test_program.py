@@ -7,6 +7,7 @@ import datetime
 import os
 import re
 import shutil
+import time
 import zoneinfo
 from pathlib import Path
 
@@ -287,3 +288,28 @@ def test_without_a_program_the_front_matter_has_none(root: Path) -> None:
     assert "fm-program" in render_frontmatter(plan_volume(load_volume(root)[0]))
     (root / "program.yaml").unlink()
     assert "fm-program" not in render_frontmatter(plan_volume(load_volume(root)[0]))
+
+
+@pytest.mark.slow
+def test_a_program_of_thousands_of_sessions_and_papers_is_checked_quickly(root: Path) -> None:
+    papers = [
+        f'  - {{id: "{n}", title: "T{n}", authors: [A], abstract: x, track: long}}'
+        for n in range(2000)
+    ]
+    (root / "papers.yaml").write_text("papers:\n" + "\n".join(papers) + "\n")
+    ids = ", ".join(f'"{n}"' for n in range(2000))
+    sessions = [
+        f'  - {{start: "00:{m % 60:02d}", end: "00:{m % 60:02d}", kind: break}}'
+        for m in range(1000)
+    ]
+    (root / "program.yaml").write_text(
+        "timezone: UTC\nsessions:\n"
+        + "\n".join(sessions)
+        + f'\n  - {{start: "01:00", end: "02:00", kind: posters, papers: [{ids}, {ids}]}}\n'
+    )
+    started = time.perf_counter()
+    findings = vol020(root)
+    assert time.perf_counter() - started < 10
+    # Each zero-length session is one error; every paper is in the poster session.
+    assert len(findings) == 1000
+    assert all("is not after its start" in item.message for item in findings)

@@ -297,6 +297,7 @@ def _session(
                 speaker_name, _text(known.get("affiliation")), _text(known.get("talk"))
             )
     papers: list[str] = []
+    seen: set[str] = set()
     raw_papers = entry.get("papers")
     if raw_papers is not None:
         if not isinstance(raw_papers, list):
@@ -319,7 +320,8 @@ def _session(
                             f"{where}.papers[{number}]: {value!r} is not a paper of papers.yaml",
                         )
                     )
-                elif paper_id not in papers:
+                elif paper_id not in seen:  # a set: a poster session may list thousands
+                    seen.add(paper_id)
                     papers.append(paper_id)
     panelists = entry.get("panelists")
     if not usable:
