@@ -39,6 +39,7 @@ def test_check_paths_decides_what_each_path_is(tmp_path: Path) -> None:
     assert {Path(item.file).name for item in report.files if item.kind == "metadata"} == {
         "volume.yaml",
         "papers.yaml",
+        "program.yaml",
     }
     assert len(report.papers) == 10 + 1 + 1
 

@@ -99,7 +99,9 @@ def test_contents_page_ranges_are_where_the_papers_start_in_the_volume(
 ) -> None:
     archival, _ = example
     front = page_texts(built / "frontmatter" / "frontmatter.pdf")
-    contents = squash(" ".join(front))
+    # From the contents on: the program, before them, names the papers too.
+    first = next(i for i, text in enumerate(front) if text.lstrip().startswith("Contents"))
+    contents = squash(" ".join(front[first:]))
     volume = page_texts(built / "volume.pdf")
     stamps = {}
     for index, number in enumerate(stamped_numbers(built / "volume.pdf")):
@@ -402,9 +404,14 @@ def test_contents_and_author_index_link_to_the_papers_in_the_volume(
     assert len(starts) == len(archival)
     # The contents: first the front matter's parts, each to its page; then one link per
     # archival paper, to its first page, in order.
-    parts = links[contents][:3]
-    assert [front_texts[page].split()[0] for page in parts] == ["Preface", "Organization", "Author"]
-    assert links.pop(contents)[3:] == starts
+    parts = links[contents][:4]
+    assert [front_texts[page].split()[0] for page in parts] == [
+        "Preface",
+        "Organization",
+        "Program",
+        "Author",
+    ]
+    assert links.pop(contents)[4:] == starts
     # The author index: every page number links to the paper that starts there.
     assert set(links.pop(index)) == set(starts)
     assert links == {}

@@ -244,7 +244,8 @@ def test_junit_volume_has_a_case_per_file_and_paper(broken: tuple[Path, Report])
     expected = _expected_counts(report)
     assert {key: suite.get(key) for key in expected} == expected
     cases = {case.get("file"): case for case in suite.iter("testcase")}
-    assert len(cases) == len(report.files) + len(report.papers) == 12
+    # volume.yaml, papers.yaml, program.yaml and the ten papers.
+    assert len(cases) == len(report.files) + len(report.papers) == 13
     metadata = cases[str(root / "papers.yaml")]
     assert metadata.get("classname") == "metadata"
     failure = metadata.find("failure")

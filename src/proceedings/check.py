@@ -16,6 +16,7 @@ from proceedings.paper import read_paper_facts
 from proceedings.parallel import Limits, Pool, set_step
 from proceedings.pdf.layout import PdfOpenError, open_document
 from proceedings.pdf.structure import HeadingNames, analyse
+from proceedings.program import PROGRAM_FILE
 from proceedings.report import BodyEndInfo, FileReport, Finding, PaperReport, Report
 from proceedings.rules import (
     CheckedPaper,
@@ -306,7 +307,7 @@ def volume_task(root: Path, meta: PaperMeta, options: CheckOptions) -> _Task:
 def _metadata_reports(sources: VolumeSources, options: CheckOptions) -> list[FileReport]:
     reports = {
         name: FileReport(file=str(sources.root / name), kind="metadata")
-        for name in (VOLUME_FILE, PAPERS_FILE)
+        for name in (VOLUME_FILE, PAPERS_FILE, PROGRAM_FILE)
         if (sources.root / name).exists()
     }
     for finding in run_rules(sources, options.rules or all_rules(), subject="volume"):

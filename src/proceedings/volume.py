@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from proceedings.program import PROGRAM_FILE, Problem, Program, read_program
 from proceedings.safe_read import file_kind
 from proceedings.texts import NameParts, split_name
 from proceedings.venues import (
@@ -71,6 +72,7 @@ class Volume:
     venue: VenueRules
     frontmatter: dict[str, Any]
     papers: list[Paper]
+    program: Program | None = None  # program.yaml, when there is one that can be read
 
     def track(self, track_id: str) -> Track | None:
         return next((track for track in self.tracks if track.id == track_id), None)
@@ -84,6 +86,7 @@ class VolumeSources:
     volume: YamlSource | None
     papers: YamlSource | None
     errors: list[YamlError] = field(default_factory=list)
+    program: YamlSource | None = None  # program.yaml is optional
     memo: dict[str, Any] = field(default_factory=dict)  # work shared between rules
 
 
@@ -110,7 +113,33 @@ def read_sources(root: Path) -> VolumeSources:
             sources.volume = source
         else:
             sources.papers = source
+    if os.path.lexists(root / PROGRAM_FILE):
+        try:
+            sources.program = read_yaml(root / PROGRAM_FILE, PROGRAM_FILE)
+        except YamlError as error:
+            sources.errors.append(error)
     return sources
+
+
+def program_of(sources: VolumeSources) -> tuple[Program | None, list[Problem]]:
+    """The program of program.yaml checked against the papers and invited speakers of the
+    volume, and its problems; (None, []) when there is no program.yaml."""
+    if sources.program is None:
+        return None, []
+    data = _mapping(sources.volume.data if sources.volume else None)
+    papers = _mapping(sources.papers.data if sources.papers else None).get("papers")
+    ids = [
+        _text(entry.get("id"))
+        for entry in (papers if isinstance(papers, list) else [])
+        if isinstance(entry, dict) and _text(entry.get("id"))
+    ]
+    speakers = _mapping(data.get("frontmatter")).get("invited_speakers")
+    return read_program(
+        sources.program,
+        ids,
+        speakers if isinstance(speakers, list) else [],
+        _mapping(data.get("proceedings")).get("start"),
+    )
 
 
 def inside(root: Path, relative: str) -> Path | None:
@@ -148,6 +177,7 @@ def build_volume(sources: VolumeSources) -> Volume:
         venue=venue,
         frontmatter=_mapping(data.get("frontmatter")),
         papers=papers,
+        program=program_of(sources)[0],
     )
 
 

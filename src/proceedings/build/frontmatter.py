@@ -102,6 +102,25 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ProgramSession:
+    """A session of the program as the front matter prints it."""
+
+    start: str
+    end: str
+    title: str
+    lines: tuple[str, ...]  # the talk, speaker, chair, panelists, description
+    papers: tuple[Entry, ...]
+    where: str
+
+
+@dataclass(frozen=True)
+class ProgramDay:
+    day: str
+    zone: str
+    sessions: tuple[ProgramSession, ...]
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     where: str
@@ -408,7 +427,7 @@ def frontmatter_context(plan: Plan) -> dict[str, Any]:
             _people(front.get("organizers"), "frontmatter.organizers"),
         ),
         "copyright": _copyright(plan),
-        "program": None,  # the program's sessions, when the volume has a program.yaml
+        "program": _program(plan),  # None without a program.yaml
         "preface_place": _text(front.get("preface_place")) or _text(proceedings.get("address")),
         "preface_date": parse_date(front.get("preface_date"))
         or parse_date(proceedings.get("published")),
@@ -444,6 +463,42 @@ def frontmatter_context(plan: Plan) -> dict[str, Any]:
         "page_size": "a4" if volume.venue.page_size.lower() == "a4" else "letter",
         "total_pages": plan.total_pages,
     }
+
+
+def _program(plan: Plan) -> ProgramDay | None:
+    program = plan.volume.program
+    if program is None:
+        return None
+    papers = {paper.id: paper for paper in plan.volume.papers}
+    sessions = []
+    for session in program.sessions:
+        lines = []
+        if session.speaker is not None:
+            if session.speaker.talk:
+                lines.append(f"\u201c{session.speaker.talk}\u201d")
+            affiliation = session.speaker.affiliation
+            lines.append(session.speaker.name + (f", {affiliation}" if affiliation else ""))
+        if session.panelists:
+            lines.append("Panelists: " + ", ".join(session.panelists))
+        if session.chair:
+            lines.append(f"Chair: {session.chair}")
+        if session.description:
+            lines.append(session.description)
+        sessions.append(
+            ProgramSession(
+                start=f"{session.start:%H:%M}",
+                end=f"{session.end:%H:%M}",
+                title=session.title,
+                lines=tuple(lines),
+                papers=tuple(
+                    _entry(papers[paper_id], None, None)
+                    for paper_id in session.papers
+                    if paper_id in papers
+                ),
+                where=f"program.yaml line {session.line}",
+            )
+        )
+    return ProgramDay(day=_date_text(program.date), zone=program.timezone, sessions=tuple(sessions))
 
 
 # PMLR's: the series' ISSN, and authors keep the copyright of their papers. The licence is
@@ -672,7 +727,10 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _strings(item)
-    elif isinstance(value, (Person, Run, Paragraph, Entry, Section, IndexEntry, Copyright)):
+    elif isinstance(
+        value,
+        (Person, Run, Paragraph, Entry, Section, IndexEntry, Copyright, ProgramDay, ProgramSession),
+    ):
         for name in value.__dataclass_fields__:
             if name not in ("where", "sort_key"):
                 yield from _strings(getattr(value, name))

@@ -184,6 +184,7 @@ def _build_parts(
     from proceedings.build.latex import LatexError
     from proceedings.build.output import OutputPathError
     from proceedings.build.pmlr import PmlrError, write_pmlr
+    from proceedings.build.program_site import write_program
     from proceedings.build.site import write_site
     from proceedings.build.volume_pdf import VolumeError, assemble_volume, stamp_sheet
 
@@ -238,7 +239,8 @@ def _build_parts(
             result.outputs["frontmatter"] = typeset_front()
         if "site" in only:
             say("writing the web index")
-            result.outputs["site"] = write_site(plan, scratch / "site")
+            program = write_program(plan, scratch / "site")
+            result.outputs["site"] = write_site(plan, scratch / "site", program=program)
         if pmlr is not None:
             pmlr.result()  # raises the BuildError of a PMLR file that breaks the rules
 
