@@ -27,7 +27,7 @@ from proceedings.rules import (
     with_severities,
 )
 from proceedings.text_quality import measurable
-from proceedings.venues import Track, VenueRules, default_profile
+from proceedings.venues import UNKNOWN_TRACK_LIMIT, Track, VenueRules, default_profile
 from proceedings.volume import (
     PAPERS_FILE,
     VOLUME_FILE,
@@ -41,8 +41,6 @@ from proceedings.volume import Paper as PaperMeta
 UNREADABLE_METADATA = "VOL001"
 TIME_LIMIT = "PDF004"
 READER_STOPPED = "PDF006"
-
-UNKNOWN_TRACK_LIMIT = 5.0  # a track no one defined: VOL006 reports it
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ MAIN_CONFERENCE_2026 = WrongHead(
 )
 
 WORKSHOP_TRACKS = (Track("long", "Long Papers", 5), Track("tiny", "Tiny Papers", 2))
+# The limit of a track no profile or volume defines (VOL006 reports the paper): a long paper's.
+UNKNOWN_TRACK_LIMIT = 5.0
 
 _ICLR2026_WORKSHOP = VenueProfile(
     name="iclr2026-workshop",

@@ -20,6 +20,7 @@ from proceedings.safe_read import file_kind
 from proceedings.texts import NameParts, split_name
 from proceedings.venues import (
     PAGE_SIZES,
+    UNKNOWN_TRACK_LIMIT,
     VenueProfile,
     default_profile,
     get_profile,
@@ -308,7 +309,7 @@ def _tracks(value: Any, profile: VenueProfile) -> tuple[Track, ...]:
         limit = page_limit(entry.get("page_limit"))
         if limit is None:  # VOL003 reports it; the papers are still checked against a limit
             known = profile.track(track_id)
-            limit = known.page_limit if known is not None else 5.0
+            limit = known.page_limit if known is not None else UNKNOWN_TRACK_LIMIT
         tracks.append(
             Track(
                 id=track_id,

@@ -52,7 +52,7 @@ def pdf_files(bib: BibFile) -> PdfFiles:
     return found
 
 
-def page_count(bib: BibFile, relative: str) -> int | str:
+def pages_or_problem(bib: BibFile, relative: str) -> int | str:
     """The number of pages of the PDF at `relative`, or why it cannot be counted."""
     key = f"pages:{relative}"
     cached = bib.cache.get(key)

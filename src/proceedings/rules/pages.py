@@ -6,7 +6,10 @@ from collections.abc import Iterator
 
 from proceedings.report import Severity, describe_position
 from proceedings.rules import CheckedPaper, Violation, rule
+from proceedings.venues import WORKSHOP_TRACKS
 from proceedings.wording import counted
+
+WORKSHOP_TRACK_IDS = {track.id for track in WORKSHOP_TRACKS}  # named in messages
 
 # A heading measured a line's height below the top of a page still opens that page.
 PAGE_LIMIT_TOLERANCE = 0.02
@@ -114,7 +117,7 @@ def body_end_not_found(paper: CheckedPaper) -> Iterator[Violation]:
 
 
 def _limit_name(paper: CheckedPaper) -> str:
-    if paper.track in ("long", "tiny") and not paper.limit_from_option:
+    if paper.track in WORKSHOP_TRACK_IDS and not paper.limit_from_option:
         return f"the {paper.track}-paper limit"
     return "the page limit"
 

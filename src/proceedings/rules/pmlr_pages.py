@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from proceedings.bib.folder import page_count, pdf_files
+from proceedings.bib.folder import pages_or_problem, pdf_files
 from proceedings.bib.model import BibEntry, BibField, BibFile
 from proceedings.report import Severity
 from proceedings.rules import Violation, rule
@@ -264,7 +264,7 @@ def pdf_page_count(bib: BibFile) -> Iterator[Violation]:
         match = _pdf_for(entry.key, files.flat, files.nested)
         if match.path is None:
             continue
-        count = page_count(bib, match.path)
+        count = pages_or_problem(bib, match.path)
         if isinstance(count, str):
             yield Violation(f"`{match.path}` of `{entry.key}`: {count}", line=entry.line)
             continue

@@ -16,6 +16,7 @@ from proceedings.report import Severity
 from proceedings.rules import Violation, rule
 from proceedings.rules.volume_walk import at_path, paper_entries
 from proceedings.texts import match_key
+from proceedings.venues import default_profile
 from proceedings.volume import VolumeSources, author_parts
 from proceedings.yamlsource import PathKey, format_path
 
@@ -241,8 +242,8 @@ def unsafe_name(sources: VolumeSources) -> Iterator[Violation]:
 def _track_ids(sources: VolumeSources) -> set[str]:
     data = sources.volume.data if sources.volume is not None else None
     tracks = data.get("tracks") if isinstance(data, dict) else None
-    if not isinstance(tracks, list) or not tracks:
-        return {"long", "tiny"}
+    if not isinstance(tracks, list) or not tracks:  # the volume then takes the default venue's
+        return {track.id for track in default_profile().tracks}
     return {
         str(track["id"]).strip()
         for track in tracks
