@@ -119,6 +119,12 @@ def test_no_latex_source_and_no_stray_separator_is_shown(site: Path) -> None:
         assert all(parts), meta  # no separator at either end or doubled
 
 
+def test_the_workshop_date_is_written_as_readers_write_it(site: Path) -> None:
+    text = " ".join(parse(site / "index.html").text)
+    assert "ICBINB 2026 · Rio de Janeiro, Brazil · April 27, 2026" in " ".join(text.split())
+    assert "2026-04-27" not in text
+
+
 def test_math_and_latex_in_a_title_become_mathml_and_text() -> None:
     html = str(rich_text(r"Learning $\alpha$-divergences in \emph{one} step, for $5 and $10"))
     assert "<math" in html and "<mi>&#x003B1;</mi>" in html

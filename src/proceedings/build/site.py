@@ -155,10 +155,10 @@ def render_site(
         if entries:
             sections.append(_Section(track.title, f"track-{track.id}", entries))
     fields = plan.volume.proceedings
+    start = parse_date(fields.get("start"))
+    when = f"{start:%B} {start.day}, {start.year}" if start else fields.get("start")
     subtitle = " · ".join(
-        str(value)
-        for value in (fields.get("shortname"), fields.get("address"), fields.get("start"))
-        if value
+        str(value) for value in (fields.get("shortname"), fields.get("address"), when) if value
     )
     return (
         _environment()
