@@ -23,7 +23,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from proceedings.yamlsource import PathKey, YamlSource
+from proceedings.yamlsource import PathKey, YamlSource, parse_date
 
 PROGRAM_FILE = "program.yaml"
 
@@ -118,19 +118,6 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def _shown(time: datetime.datetime) -> str:
     return time.strftime("%H:%M")
 
@@ -166,7 +153,7 @@ def read_program(
                 else f"timezone: {value!r} is not an IANA time zone (such as America/Sao_Paulo)",
             )
         )
-    day = _date(data.get("date", default_date))
+    day = parse_date(data.get("date", default_date))
     if day is None:
         where = "date" if "date" in data else "the volume's proceedings.start"
         problems.append(

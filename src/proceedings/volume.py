@@ -29,6 +29,7 @@ from proceedings.venues import (
 from proceedings.venues import Track as Track  # re-exported: a volume's model
 from proceedings.venues import VenueRules as VenueRules
 from proceedings.yamlsource import YamlError, YamlSource, read_yaml
+from proceedings.yamlsource import parse_date as parse_date  # re-exported
 
 VOLUME_FILE = "volume.yaml"
 PAPERS_FILE = "papers.yaml"
@@ -227,19 +228,6 @@ def author_parts(entry: dict[str, Any]) -> NameParts | None:
         return NameParts(given=str(given or "").strip(), family=family.strip())
     name = entry.get("name")
     return split_name(name) if isinstance(name, str) else None
-
-
-def parse_date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 # PMLR releases some volumes days before their workshop; months before is a wrong year.

@@ -8,6 +8,7 @@ files only, up to its size cap.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,3 +200,17 @@ class _Builder:
             # digits) or that contradicts its tag (`!!int abc`) stays the text written; the
             # rules report it where a number or date belongs.
             return node.value
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """A date as YAML gives it (a date, a timestamp, or ISO text), or None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
